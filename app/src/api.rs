@@ -1,0 +1,4 @@
+//! Server functions, one per file, grouped by area. Each calls `store` and does nothing else.
+
+pub mod catalogue;
+pub mod site;

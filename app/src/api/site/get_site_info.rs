@@ -1,0 +1,16 @@
+//! `get_site_info`: the public base URL for canonical links.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Site-wide facts every page may need.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SiteInfo {
+    pub public_url: String,
+}
+
+#[server(prefix = "/api", endpoint = "site/info")]
+pub async fn get_site_info() -> Result<SiteInfo, ServerFnError> {
+    let state = crate::state::app_state()?;
+    Ok(SiteInfo { public_url: state.public_url })
+}

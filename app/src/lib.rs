@@ -1,0 +1,59 @@
+//! Tern's web UI: the HTML shell, routes, pages, components and the server functions they call.
+
+pub mod api;
+pub mod components;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use components::layout::Layout;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+use pages::catalogue::{country_page::CountryPage, plan_page::PlanPage, region_page::RegionPage};
+use pages::home::home_page::HomePage;
+use pages::not_found_page::NotFoundPage;
+
+/// The HTML document every page is rendered into.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#0b5f73"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: routes inside the shared layout.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    components::page_meta::provide_site_info();
+    // Pages that show data render fully on the server (SsrMode::Async), so they work without JavaScript.
+    view! {
+        <Stylesheet id="leptos" href="/pkg/tern.css"/>
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Meta name="color-scheme" content="light"/>
+        <Router>
+            <Layout>
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/esim/region/:slug") view=RegionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/esim/:slug") view=CountryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/plan/:id") view=PlanPage ssr=SsrMode::Async/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

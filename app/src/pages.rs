@@ -1,0 +1,5 @@
+//! One module per page, grouped by area.
+
+pub mod catalogue;
+pub mod home;
+pub mod not_found_page;

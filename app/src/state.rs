@@ -1,0 +1,22 @@
+//! What server functions need from the server, provided as Leptos context.
+
+use leptos::prelude::*;
+
+/// Shared server state handed to every SSR render and server function.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: store::Db,
+    /// Absolute base URL for canonical links, without a trailing slash.
+    pub public_url: String,
+}
+
+/// The server state, or a server-function error if it was not provided.
+pub fn app_state() -> Result<AppState, ServerFnError> {
+    use_context::<AppState>().ok_or_else(|| ServerFnError::new("server state is missing"))
+}
+
+/// Logs the whole error chain and hands the browser a message that reveals nothing internal.
+pub fn internal(error: anyhow::Error) -> ServerFnError {
+    tracing::error!(error = ?error, "server function failed");
+    ServerFnError::new("Something went wrong on our side. Please try again in a moment.")
+}

@@ -1,0 +1,16 @@
+//! Wasm-safe types shared by Tern's UI and server. No I/O lives here.
+
+pub mod catalogue;
+pub mod country;
+pub mod data;
+pub mod money;
+pub mod pricing;
+pub mod search;
+
+pub use catalogue::{
+    CountryRef, CountrySummary, DestinationIndexEntry, Network, PlanDetail, PlanSort, PlanSummary,
+    RegionDetail, RegionSummary, CountryPage,
+};
+pub use country::{CountryCode, InvalidCountryCode};
+pub use data::DataAllowance;
+pub use money::{Currency, InvalidMoney, Money};

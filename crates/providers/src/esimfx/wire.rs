@@ -1,0 +1,70 @@
+//! Private serde mirrors of eSIMfx's JSON, as documented in seed 004 and the provider notes.
+
+use serde::{Deserialize, Serialize};
+
+/// Every eSIMfx response: success only when `code == 0`.
+#[derive(Debug, Deserialize)]
+pub struct Envelope<T> {
+    pub code: i64,
+    #[serde(default)]
+    pub message: String,
+    pub data: Option<T>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AuthRequest<'a> {
+    pub client_id: &'a str,
+    pub client_key: &'a str,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AuthData {
+    pub access_token: String,
+    /// Seconds; the doc says tokens live one hour, so that is the default.
+    pub expires_in: Option<u64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GetProductsRequest {
+    pub page_start: serde_json::Value,
+    pub page_size: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub countries: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ProductsData {
+    #[serde(default)]
+    pub products: Vec<Product>,
+    #[serde(default)]
+    pub last_evaluated_key: Option<serde_json::Value>,
+}
+
+/// Lenient on purpose: fields are checked in `mapping`, so one odd product cannot sink a whole page.
+#[derive(Debug, Deserialize)]
+pub struct Product {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub duration: Option<serde_json::Number>,
+    pub duration_unit: Option<String>,
+    pub amount: Option<serde_json::Number>,
+    pub amount_unit: Option<String>,
+    #[serde(default)]
+    pub is_unlimited: bool,
+    #[serde(default)]
+    pub coverage: Vec<String>,
+    #[serde(default)]
+    pub networks: Vec<Network>,
+    pub imsi_profile: Option<String>,
+    pub price: Option<serde_json::Number>,
+    pub price_unit: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Network {
+    pub mccmnc: Option<String>,
+    pub name: Option<String>,
+    pub speed: Option<String>,
+}

@@ -1,0 +1,3 @@
+//! In-process servers that speak each provider's HTTP API, for development and tests.
+
+pub mod esimfx;

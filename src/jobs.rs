@@ -1,0 +1,3 @@
+//! Background jobs that run for the life of the server.
+
+pub mod catalogue_sync;

@@ -1,0 +1,10 @@
+//! The Tern server: configuration, start-up, routes, background jobs.
+
+pub mod config;
+pub mod jobs;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;
+
+pub use config::Settings;
+pub use startup::Application;

@@ -1,0 +1,39 @@
+//! The HTTP routes: Leptos pages and server functions, static files, and a few plain endpoints.
+
+mod health;
+mod seo;
+
+use app::state::AppState;
+use app::{shell, App};
+use axum::routing::get;
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let render = {
+        let options = leptos_options.clone();
+        move || shell(options.clone())
+    };
+    let plain = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/robots.txt", get(seo::robots))
+        .route("/sitemap.xml", get(seo::sitemap))
+        .with_state(state.clone());
+    Router::new()
+        .leptos_routes_with_context(&leptos_options, routes, context.clone(), render)
+        .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
+        .with_state(leptos_options)
+        .merge(plain)
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+}
