@@ -92,7 +92,9 @@ impl Catalogue {
 
     fn position(&self, any_id: &str) -> Option<usize> {
         let id = self.v2_id(any_id)?;
-        self.products.binary_search_by(|p| p.id.as_str().cmp(id)).ok()
+        self.products
+            .binary_search_by(|p| p.id.as_str().cmp(id))
+            .ok()
     }
 
     /// Looks a product up by v2 or legacy id.

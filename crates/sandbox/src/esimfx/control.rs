@@ -42,7 +42,10 @@ async fn set_faults(
     State(shared): State<Arc<Shared>>,
     JsonBody(update): JsonBody<FaultUpdate>,
 ) -> Result<Json<Value>, ApiError> {
-    let plan = shared.faults.configure(update).map_err(ApiError::bad_request)?;
+    let plan = shared
+        .faults
+        .configure(update)
+        .map_err(ApiError::bad_request)?;
     Ok(Json(json!(plan)))
 }
 
@@ -81,7 +84,9 @@ async fn advance_clock(
     JsonBody(advance): JsonBody<Advance>,
 ) -> Result<Json<Value>, ApiError> {
     if advance.seconds < 0 {
-        return Err(ApiError::bad_request("the sandbox clock only moves forward"));
+        return Err(ApiError::bad_request(
+            "the sandbox clock only moves forward",
+        ));
     }
     shared.clock.advance(advance.seconds);
     Ok(clock_json(shared.with_world(|_, now| now)))
@@ -100,7 +105,9 @@ async fn set_price(
 ) -> Result<Json<Value>, ApiError> {
     let cents = (request.price * 100.0).round();
     if !request.price.is_finite() || cents < 1.0 || (request.price * 100.0 - cents).abs() > 1e-6 {
-        return Err(ApiError::bad_request("price must be positive with at most two decimals"));
+        return Err(ApiError::bad_request(
+            "price must be positive with at most two decimals",
+        ));
     }
     shared.with_world(|world, _| {
         let product = world
@@ -108,7 +115,9 @@ async fn set_price(
             .get_mut(&request.id)
             .ok_or_else(|| ApiError::not_found(format!("product {} not found", request.id)))?;
         product.price_cents = cents as i64;
-        Ok(Json(json!({ "id": product.id, "price_cents": product.price_cents })))
+        Ok(Json(
+            json!({ "id": product.id, "price_cents": product.price_cents }),
+        ))
     })
 }
 
@@ -124,9 +133,14 @@ async fn remove_product(
 ) -> Result<Json<Value>, ApiError> {
     shared.with_world(|world, _| {
         if world.catalogue.remove(&request.id) {
-            Ok(Json(json!({ "removed": request.id, "products": world.catalogue.products().len() })))
+            Ok(Json(
+                json!({ "removed": request.id, "products": world.catalogue.products().len() }),
+            ))
         } else {
-            Err(ApiError::not_found(format!("product {} not found", request.id)))
+            Err(ApiError::not_found(format!(
+                "product {} not found",
+                request.id
+            )))
         }
     })
 }

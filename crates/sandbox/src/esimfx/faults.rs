@@ -64,7 +64,9 @@ pub(crate) struct Faults(Mutex<FaultPlan>);
 
 impl Faults {
     fn plan(&self) -> std::sync::MutexGuard<'_, FaultPlan> {
-        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Applies an update; `include_auth` is reset with every update that arms a counter.
@@ -126,7 +128,11 @@ impl Faults {
 ///
 /// A failed call never reaches its handler (no side effects); a malformed one does run, and
 /// only its body is garbled, so a client that retries must rely on idempotency.
-pub(crate) async fn apply(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+pub(crate) async fn apply(
+    State(shared): State<Arc<Shared>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let is_auth = request.uri().path() == AUTH_PATH;
     let counter = if is_auth {
         &shared.counters.auth_calls

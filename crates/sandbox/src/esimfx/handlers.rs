@@ -33,8 +33,14 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         )
         .route("/order/api/v1/create_order", post(orders::create_order))
         .route("/order/api/v1/get_order", get(orders::get_order))
-        .route("/order/api/v1/get_esim_status", get(orders::get_esim_status))
-        .route("/order/api/v1/get_esim_orders", get(orders::get_esim_orders))
+        .route(
+            "/order/api/v1/get_esim_status",
+            get(orders::get_esim_status),
+        )
+        .route(
+            "/order/api/v1/get_esim_orders",
+            get(orders::get_esim_orders),
+        )
         .route(
             "/order/api/v1/activate_subscription",
             post(orders::activate_subscription),
@@ -45,6 +51,9 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         )
         .fallback(|| async { ApiError::not_found("no such endpoint") })
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
-        .layer(middleware::from_fn_with_state(shared.clone(), faults::apply))
+        .layer(middleware::from_fn_with_state(
+            shared.clone(),
+            faults::apply,
+        ))
         .with_state(shared)
 }

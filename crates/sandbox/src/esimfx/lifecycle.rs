@@ -132,17 +132,18 @@ pub(crate) struct Esim {
     pub(crate) expired_at: Option<i64>,
 }
 
-/// How a control call failed: a status and a message.
-type Refused = ApiError;
-
 impl World {
-    fn esim(&self, iccid: &str) -> Result<&Esim, Refused> {
+    fn esim(&self, iccid: &str) -> Result<&Esim, ApiError> {
         self.esims
             .get(iccid)
             .ok_or_else(|| ApiError::not_found(format!("eSIM {iccid} not found")))
     }
 
-    fn subs_with<'a>(&'a self, esim: &'a Esim, status: SubStatus) -> impl Iterator<Item = &'a Order> {
+    fn subs_with<'a>(
+        &'a self,
+        esim: &'a Esim,
+        status: SubStatus,
+    ) -> impl Iterator<Item = &'a Order> {
         esim.order_ids
             .iter()
             .filter_map(|id| self.orders.get(id))
@@ -156,7 +157,9 @@ impl World {
 
     /// The first queued PENDING order.
     fn next_pending(&self, esim: &Esim) -> Option<String> {
-        self.subs_with(esim, SubStatus::Pending).next().map(|o| o.id.clone())
+        self.subs_with(esim, SubStatus::Pending)
+            .next()
+            .map(|o| o.id.clone())
     }
 
     /// The order that defines the eSIM's current coverage: ACTIVE, else first PENDING, else the latest.
@@ -234,10 +237,7 @@ impl World {
     pub(crate) fn tick(&mut self, now: i64) {
         let iccids: Vec<String> = self.esims.keys().cloned().collect();
         for iccid in iccids {
-            loop {
-                let Some(esim) = self.esims.get(&iccid) else {
-                    break;
-                };
+            while let Some(esim) = self.esims.get(&iccid) {
                 if let Some(active) = self.active_order(esim) {
                     let end = active.sub.natural_end();
                     if end <= now {
@@ -265,7 +265,7 @@ impl World {
     }
 
     /// The device installed the profile.
-    pub(crate) fn install(&mut self, iccid: &str) -> Result<(), Refused> {
+    pub(crate) fn install(&mut self, iccid: &str) -> Result<(), ApiError> {
         let esim = self
             .esims
             .get_mut(iccid)
@@ -278,10 +278,12 @@ impl World {
 
     /// The device attached to a network at the destination: the eSIM is ACTIVE and, if nothing
     /// is running yet, the first queued subscription starts.
-    pub(crate) fn connect(&mut self, iccid: &str, now: i64) -> Result<(), Refused> {
+    pub(crate) fn connect(&mut self, iccid: &str, now: i64) -> Result<(), ApiError> {
         let esim = self.esim(iccid)?;
         if esim.status == EsimStatus::Blocked {
-            return Err(ApiError::control_conflict(format!("eSIM {iccid} is BLOCKED")));
+            return Err(ApiError::control_conflict(format!(
+                "eSIM {iccid} is BLOCKED"
+            )));
         }
         let running = self.active_order(esim).is_some();
         let next = self.next_pending(esim);
@@ -302,7 +304,12 @@ impl World {
 
     /// The device used `bytes` of data: thresholds fire `DATA_USAGE` once each, a full package
     /// fires `EXPIRATION`, and what did not fit carries over to the next queued add-on.
-    pub(crate) fn consume(&mut self, iccid: &str, mut bytes: u64, now: i64) -> Result<(), Refused> {
+    pub(crate) fn consume(
+        &mut self,
+        iccid: &str,
+        mut bytes: u64,
+        now: i64,
+    ) -> Result<(), ApiError> {
         let esim = self.esim(iccid)?;
         let Some(first) = self.active_order(esim).map(|o| o.id.clone()) else {
             return Err(ApiError::control_conflict(format!(
@@ -330,7 +337,9 @@ impl World {
             let crossed: Vec<u8> = thresholds
                 .iter()
                 .copied()
-                .filter(|t| !sub.fired.contains(t) && used * 100 >= u128::from(*t) * u128::from(limit))
+                .filter(|t| {
+                    !sub.fired.contains(t) && used * 100 >= u128::from(*t) * u128::from(limit)
+                })
                 .collect();
             sub.fired.extend(&crossed);
             let full = sub.used_bytes >= limit;

@@ -90,7 +90,12 @@ impl World {
     }
 
     /// Answers `create_order` with the `data` object; a replayed key returns the stored answer.
-    pub(crate) fn create_order(&mut self, key: &str, body: &Value, now: i64) -> Result<Value, ApiError> {
+    pub(crate) fn create_order(
+        &mut self,
+        key: &str,
+        body: &Value,
+        now: i64,
+    ) -> Result<Value, ApiError> {
         self.replays.retain(|_, r| now - r.at < KEY_LIFETIME);
         if let Some(replay) = self.replays.get(key) {
             // Bodies compare as parsed JSON, so whitespace and key order do not matter.

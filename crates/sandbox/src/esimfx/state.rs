@@ -145,7 +145,9 @@ impl Shared {
 
     fn lock(&self) -> MutexGuard<'_, World> {
         // A panic elsewhere must not take the whole sandbox down with a poisoned lock.
-        self.world.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.world
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Runs `f` on the world at the current sandbox time, after applying every time-driven
@@ -165,16 +167,17 @@ impl Shared {
     }
 
     pub(crate) fn stats(&self) -> SandboxStats {
-        let (orders, tokens_issued, balance_cents, esims, products, now) = self.with_world(|w, now| {
-            (
-                w.orders.len() as u64,
-                w.tokens_issued,
-                w.balance_cents,
-                w.esims.len() as u64,
-                w.catalogue.products().len() as u64,
-                now,
-            )
-        });
+        let (orders, tokens_issued, balance_cents, esims, products, now) =
+            self.with_world(|w, now| {
+                (
+                    w.orders.len() as u64,
+                    w.tokens_issued,
+                    w.balance_cents,
+                    w.esims.len() as u64,
+                    w.catalogue.products().len() as u64,
+                    now,
+                )
+            });
         SandboxStats {
             auth_calls: self.counters.auth_calls.load(Ordering::Relaxed),
             api_calls: self.counters.api_calls.load(Ordering::Relaxed),

@@ -83,7 +83,12 @@ impl Webhooks {
             let (tx, rx) = mpsc::unbounded_channel();
             match tokio::runtime::Handle::try_current() {
                 Ok(runtime) => {
-                    runtime.spawn(deliver_all(rx, url.clone(), token.clone(), self.outcomes.clone()));
+                    runtime.spawn(deliver_all(
+                        rx,
+                        url.clone(),
+                        token.clone(),
+                        self.outcomes.clone(),
+                    ));
                 }
                 Err(_) => tracing::warn!("no tokio runtime; eSIMfx sandbox webhooks are dropped"),
             }
@@ -126,7 +131,9 @@ async fn deliver(client: &reqwest::Client, url: &str, token: Option<&str>, event
         }
         match request.send().await {
             Ok(response) if response.status().is_success() => return true,
-            Ok(response) => tracing::debug!(status = %response.status(), attempt, "webhook refused"),
+            Ok(response) => {
+                tracing::debug!(status = %response.status(), attempt, "webhook refused")
+            }
             Err(error) => tracing::debug!(%error, attempt, "webhook unreachable"),
         }
         if let Some(pause) = BACKOFF.get(attempt) {

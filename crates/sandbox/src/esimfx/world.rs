@@ -100,7 +100,11 @@ fn parse(countries_tsv: &str, networks_tsv: &str) -> (Vec<Country>, Vec<String>)
             problems.push(format!("networks.tsv:{}: unknown country {code}", n + 1));
             continue;
         };
-        if !country.mccs.iter().any(|mcc| mccmnc.starts_with(mcc.as_str())) {
+        if !country
+            .mccs
+            .iter()
+            .any(|mcc| mccmnc.starts_with(mcc.as_str()))
+        {
             problems.push(format!(
                 "networks.tsv:{}: {mccmnc} does not start with an MCC of {code}",
                 n + 1

@@ -106,8 +106,8 @@ const SMALL: Plan = plan(Data::Mb(500), 3, 0.6);
 /// Cheap destinations also get a large plan and unlimited day passes.
 const LARGE: [Plan; 3] = [
     plan(Data::Gb(50), 60, 20.0),
-    plan(Data::Unlimited, 7, 5.5),
-    plan(Data::Unlimited, 15, 9.5),
+    plan(Data::Unlimited, 7, 7.0),
+    plan(Data::Unlimited, 15, 12.0),
 ];
 
 /// Regional groupings: product id suffix, name prefix, base price in cents.
@@ -201,7 +201,10 @@ pub(super) fn products(countries: &[Country]) -> Vec<Product> {
             suffix,
             name_prefix,
             coverage: members.iter().map(|c| c.code.clone()).collect(),
-            networks: members.iter().filter_map(|c| c.networks.first().cloned()).collect(),
+            networks: members
+                .iter()
+                .filter_map(|c| c.networks.first().cloned())
+                .collect(),
             profile: imsi_profile(region),
             base_cents,
             scope: Scope::Regional(region),
@@ -225,7 +228,10 @@ pub(super) fn products(countries: &[Country]) -> Vec<Product> {
         suffix: "GLOBAL",
         name_prefix: "global",
         coverage: members.iter().map(|c| c.code.clone()).collect(),
-        networks: members.iter().filter_map(|c| c.networks.first().cloned()).collect(),
+        networks: members
+            .iter()
+            .filter_map(|c| c.networks.first().cloned())
+            .collect(),
         profile: GLOBAL_PROFILE,
         base_cents: 1200.0,
         scope: Scope::Global,
@@ -245,16 +251,25 @@ mod tests {
     fn shape_of_the_catalogue() {
         let countries = world::load().0;
         let products = products(&countries);
-        let global = products.iter().find(|p| p.id == "esimfx_1G_7D_GLOBAL").unwrap();
+        let global = products
+            .iter()
+            .find(|p| p.id == "esimfx_1G_7D_GLOBAL")
+            .unwrap();
         assert!(global.coverage.len() >= 100, "{}", global.coverage.len());
-        let eu = products.iter().find(|p| p.id == "esimfx_10G_30D_EU").unwrap();
+        let eu = products
+            .iter()
+            .find(|p| p.id == "esimfx_10G_30D_EU")
+            .unwrap();
         assert_eq!(eu.name, "europe_10GB_30Day");
         assert!(eu.coverage.contains(&"FR".to_owned()));
         let unlimited = products.iter().filter(|p| p.is_unlimited).count();
         assert!(unlimited >= 150, "{unlimited}");
         assert!(products.iter().any(|p| p.id == "esimfx_500M_3D_FJ"));
         assert!(products.iter().any(|p| p.id == "esimfx_UNL_7D_JP"));
-        let na = products.iter().find(|p| p.id == "esimfx_5G_30D_NAM").unwrap();
+        let na = products
+            .iter()
+            .find(|p| p.id == "esimfx_5G_30D_NAM")
+            .unwrap();
         assert_eq!(na.name, "north_america_5GB_30Day");
     }
 

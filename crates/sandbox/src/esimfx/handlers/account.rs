@@ -25,7 +25,9 @@ pub(crate) async fn auth(
     JsonBody(request): JsonBody<AuthRequest>,
 ) -> Result<Response, ApiError> {
     let (Some(id), Some(key)) = (request.client_id, request.client_key) else {
-        return Err(ApiError::bad_request("client_id and client_key are required"));
+        return Err(ApiError::bad_request(
+            "client_id and client_key are required",
+        ));
     };
     if id != shared.config.client_id || key != shared.config.client_key {
         return Err(ApiError::unauthorized("invalid client_id or client_key"));

@@ -47,7 +47,9 @@ pub(crate) async fn get_order(
     params: Params,
 ) -> Result<Response, ApiError> {
     let order_id = params.required("order_id")?;
-    shared.with_world(|world, _| order_data(world, order_id)).map(success)
+    shared
+        .with_world(|world, _| order_data(world, order_id))
+        .map(success)
 }
 
 /// `GET /order/api/v1/get_esim_status?iccid=`.

@@ -49,7 +49,11 @@ fn filter(request: &ListRequest) -> Result<Filter, ApiError> {
                 .map_err(|()| ApiError::bad_request("countries must be strings"))?
                 .join(","),
         ),
-        Some(_) => return Err(ApiError::bad_request("countries must be a string like \"JP,US\"")),
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "countries must be a string like \"JP,US\"",
+            ))
+        }
     };
     let region = match &request.region {
         None | Some(Value::Null) => None,
@@ -62,7 +66,9 @@ fn filter(request: &ListRequest) -> Result<Filter, ApiError> {
 fn page_size(raw: Option<&Value>) -> Result<usize, ApiError> {
     let size = match raw {
         None | Some(Value::Null) => DEFAULT_PAGE_SIZE,
-        Some(Value::Number(n)) => n.as_i64().ok_or_else(|| ApiError::bad_request("page_size must be an integer"))?,
+        Some(Value::Number(n)) => n
+            .as_i64()
+            .ok_or_else(|| ApiError::bad_request("page_size must be an integer"))?,
         Some(Value::String(s)) => s
             .trim()
             .parse()
@@ -78,7 +84,8 @@ fn page_size(raw: Option<&Value>) -> Result<usize, ApiError> {
 /// The v2 id to continue after, from `page_start` (`{}` or `{"id": …}`; a JSON string of
 /// that object is accepted from query strings).
 fn page_start(raw: Option<&Value>, catalogue: &Catalogue) -> Result<Option<String>, ApiError> {
-    let bad = || ApiError::bad_request("page_start must be {} or the last_evaluated_key you were given");
+    let bad =
+        || ApiError::bad_request("page_start must be {} or the last_evaluated_key you were given");
     let object = match raw {
         None | Some(Value::Null) => return Ok(None),
         Some(Value::String(s)) => serde_json::from_str::<Value>(s).map_err(|_| bad())?,
@@ -91,7 +98,10 @@ fn page_start(raw: Option<&Value>, catalogue: &Catalogue) -> Result<Option<Strin
         return Ok(None);
     }
     let id = map.get("id").and_then(Value::as_str).ok_or_else(bad)?;
-    catalogue.v2_id(id).map(|id| Some(id.to_owned())).ok_or_else(bad)
+    catalogue
+        .v2_id(id)
+        .map(|id| Some(id.to_owned()))
+        .ok_or_else(bad)
 }
 
 fn listing(shared: &Shared, request: &ListRequest, form: IdForm) -> Result<Value, ApiError> {
@@ -176,7 +186,10 @@ pub(crate) async fn available_topups(
             }
             (None, None) => return Err(ApiError::bad_request("iccid or product_id is required")),
         };
-        let products: Vec<Value> = products.into_iter().map(|p| wire::product(p, IdForm::V2)).collect();
+        let products: Vec<Value> = products
+            .into_iter()
+            .map(|p| wire::product(p, IdForm::V2))
+            .collect();
         Ok(success(json!({ "products": products })))
     })
 }
