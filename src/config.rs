@@ -32,7 +32,10 @@ impl std::fmt::Debug for EsimfxSettings {
         f.debug_struct("EsimfxSettings")
             .field("url", &self.url)
             .field("client_id", &self.client_id)
-            .field("client_key", &self.client_key.as_ref().map(|_| "<redacted>"))
+            .field(
+                "client_key",
+                &self.client_key.as_ref().map(|_| "<redacted>"),
+            )
             .field("timeout", &self.timeout)
             .finish()
     }
@@ -72,7 +75,10 @@ impl Settings {
 }
 
 fn var(name: &str) -> Option<String> {
-    std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
 }
 
 fn parse_var<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T>
@@ -80,7 +86,9 @@ where
     T::Err: std::error::Error + Send + Sync + 'static,
 {
     match var(name) {
-        Some(value) => value.parse().with_context(|| format!("{name}={value} is not valid")),
+        Some(value) => value
+            .parse()
+            .with_context(|| format!("{name}={value} is not valid")),
         None => Ok(default),
     }
 }

@@ -8,7 +8,9 @@ async fn main() -> anyhow::Result<()> {
     // A missing .env is normal; variables may come from the environment instead.
     let _ = dotenvy::dotenv();
     telemetry::init();
-    let leptos_options = leptos::config::get_configuration(None).context("Failed to read the Leptos configuration")?.leptos_options;
+    let leptos_options = leptos::config::get_configuration(None)
+        .context("Failed to read the Leptos configuration")?
+        .leptos_options;
     let settings = Settings::from_env(&leptos_options).context("Invalid configuration")?;
     let app = Application::build(settings, leptos_options).await?;
     tracing::info!("Tern is serving at {}", app.base_url());

@@ -31,7 +31,9 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         .with_state(state.clone());
     Router::new()
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), render)
-        .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            context, shell,
+        ))
         .with_state(leptos_options)
         .merge(plain)
         .layer(CompressionLayer::new())

@@ -28,20 +28,32 @@ pub struct Application {
 }
 
 impl Application {
-    pub async fn build(settings: Settings, mut leptos_options: LeptosOptions) -> anyhow::Result<Application> {
+    pub async fn build(
+        settings: Settings,
+        mut leptos_options: LeptosOptions,
+    ) -> anyhow::Result<Application> {
         let db = Db::connect(&settings.database_url).await?;
         db.migrate().await?;
-        store::reference::load(&db).await.context("Failed to load reference data")?;
+        store::reference::load(&db)
+            .await
+            .context("Failed to load reference data")?;
 
         let mut sandboxes = Vec::new();
         let esimfx = esimfx_provider(&settings, &mut sandboxes).await?;
         let providers: Vec<Arc<dyn EsimProvider>> = vec![esimfx];
 
-        let listener = TcpListener::bind(settings.listen).await.with_context(|| format!("Failed to listen on {}", settings.listen))?;
-        let address = listener.local_addr().context("Failed to read the listening address")?;
+        let listener = TcpListener::bind(settings.listen)
+            .await
+            .with_context(|| format!("Failed to listen on {}", settings.listen))?;
+        let address = listener
+            .local_addr()
+            .context("Failed to read the listening address")?;
         leptos_options.site_addr = address;
         let base_url = format!("http://{address}");
-        let public_url = settings.public_url.clone().unwrap_or_else(|| base_url.clone());
+        let public_url = settings
+            .public_url
+            .clone()
+            .unwrap_or_else(|| base_url.clone());
 
         let (first_sync_tx, first_sync) = watch::channel(false);
         tokio::spawn(jobs::catalogue_sync::run(
@@ -52,9 +64,20 @@ impl Application {
             first_sync_tx,
         ));
 
-        let state = AppState { db: db.clone(), public_url };
+        let state = AppState {
+            db: db.clone(),
+            public_url,
+        };
         let router = routes::router(state, leptos_options);
-        Ok(Application { address, base_url, db, router, listener, first_sync, _sandboxes: sandboxes })
+        Ok(Application {
+            address,
+            base_url,
+            db,
+            router,
+            listener,
+            first_sync,
+            _sandboxes: sandboxes,
+        })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -90,7 +113,10 @@ impl Application {
 }
 
 /// The real eSIMfx when TERN_ESIMFX_URL is set, otherwise the sandbox started here, reached over HTTP all the same.
-async fn esimfx_provider(settings: &Settings, sandboxes: &mut Vec<RunningSandbox>) -> anyhow::Result<Arc<dyn EsimProvider>> {
+async fn esimfx_provider(
+    settings: &Settings,
+    sandboxes: &mut Vec<RunningSandbox>,
+) -> anyhow::Result<Arc<dyn EsimProvider>> {
     let config = match &settings.esimfx.url {
         Some(url) => EsimfxConfig {
             base_url: url.clone(),
@@ -100,8 +126,13 @@ async fn esimfx_provider(settings: &Settings, sandboxes: &mut Vec<RunningSandbox
         },
         None => {
             let sandbox_config = EsimfxSandboxConfig::default();
-            let running = EsimfxSandbox::spawn(sandbox_config.clone()).await.context("Failed to start the eSIMfx sandbox")?;
-            tracing::info!("eSIMfx sandbox at {} (set TERN_ESIMFX_URL to use the real service)", running.base_url);
+            let running = EsimfxSandbox::spawn(sandbox_config.clone())
+                .await
+                .context("Failed to start the eSIMfx sandbox")?;
+            tracing::info!(
+                "eSIMfx sandbox at {} (set TERN_ESIMFX_URL to use the real service)",
+                running.base_url
+            );
             let config = EsimfxConfig {
                 base_url: running.base_url.clone(),
                 client_id: sandbox_config.client_id,
@@ -112,7 +143,9 @@ async fn esimfx_provider(settings: &Settings, sandboxes: &mut Vec<RunningSandbox
             config
         }
     };
-    Ok(Arc::new(EsimfxClient::new(config).context("Failed to create the eSIMfx client")?))
+    Ok(Arc::new(
+        EsimfxClient::new(config).context("Failed to create the eSIMfx client")?,
+    ))
 }
 
 async fn shutdown_signal() {
@@ -121,7 +154,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

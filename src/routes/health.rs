@@ -12,7 +12,10 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Value>)
         Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok" }))),
         Err(error) => {
             tracing::error!(?error, "health check: database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "database unavailable" })))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({ "status": "database unavailable" })),
+            )
         }
     }
 }
@@ -25,11 +28,20 @@ async fn sqlx_ping(state: &AppState) -> anyhow::Result<()> {
 #[tracing::instrument(skip_all)]
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     match store::catalogue::active_plan_count(&state.db).await {
-        Ok(0) => (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "catalogue empty" }))),
-        Ok(plans) => (StatusCode::OK, Json(json!({ "status": "ready", "plans": plans }))),
+        Ok(0) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "status": "catalogue empty" })),
+        ),
+        Ok(plans) => (
+            StatusCode::OK,
+            Json(json!({ "status": "ready", "plans": plans })),
+        ),
         Err(error) => {
             tracing::error!(?error, "readiness check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "database unavailable" })))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({ "status": "database unavailable" })),
+            )
         }
     }
 }

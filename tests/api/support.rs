@@ -22,7 +22,9 @@ pub async fn spawn_app() -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         tern::telemetry::init();
     }
-    let sandbox = EsimfxSandbox::spawn(EsimfxSandboxConfig::default()).await.expect("sandbox starts");
+    let sandbox = EsimfxSandbox::spawn(EsimfxSandboxConfig::default())
+        .await
+        .expect("sandbox starts");
     let settings = Settings {
         listen: "127.0.0.1:0".parse().unwrap(),
         public_url: Some("https://tern.example".into()),
@@ -36,8 +38,14 @@ pub async fn spawn_app() -> TestApp {
         margin_percent: MARGIN_PERCENT,
         catalogue_sync_interval: Duration::from_secs(3600),
     };
-    let options = LeptosOptions::builder().output_name("tern").site_root("target/site").site_pkg_dir("pkg").build();
-    let app = Application::build(settings, options).await.expect("application builds");
+    let options = LeptosOptions::builder()
+        .output_name("tern")
+        .site_root("target/site")
+        .site_pkg_dir("pkg")
+        .build();
+    let app = Application::build(settings, options)
+        .await
+        .expect("application builds");
     let base_url = app.base_url().to_owned();
     let db = app.db().clone();
     let mut first_sync = app.first_sync();
@@ -46,13 +54,25 @@ pub async fn spawn_app() -> TestApp {
         .await
         .expect("first sync finishes within a minute")
         .expect("sync job alive");
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    TestApp { base_url, http, db, sandbox }
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    TestApp {
+        base_url,
+        http,
+        db,
+        sandbox,
+    }
 }
 
 impl TestApp {
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.http.get(format!("{}{path}", self.base_url)).send().await.expect("request sent")
+        self.http
+            .get(format!("{}{path}", self.base_url))
+            .send()
+            .await
+            .expect("request sent")
     }
 
     pub async fn get_html(&self, path: &str) -> (u16, String) {
@@ -73,7 +93,12 @@ impl TestApp {
     }
 
     pub async fn sync(&self) -> Result<store::catalogue::SyncReport, store::catalogue::SyncError> {
-        store::catalogue::sync_provider(&self.db, &self.esimfx(), PricingPolicy::new(MARGIN_PERCENT)).await
+        store::catalogue::sync_provider(
+            &self.db,
+            &self.esimfx(),
+            PricingPolicy::new(MARGIN_PERCENT),
+        )
+        .await
     }
 
     /// Calls the sandbox's control API.
@@ -85,16 +110,32 @@ impl TestApp {
             .send()
             .await
             .expect("control call sent");
-        assert!(response.status().is_success(), "control {path} failed: {}", response.status());
+        assert!(
+            response.status().is_success(),
+            "control {path} failed: {}",
+            response.status()
+        );
     }
 
     pub async fn sandbox_stats(&self) -> serde_json::Value {
-        self.http.get(format!("{}/_sandbox/stats", self.sandbox.base_url)).send().await.unwrap().json().await.unwrap()
+        self.http
+            .get(format!("{}/_sandbox/stats", self.sandbox.base_url))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
     }
 
     pub async fn scalar(&self, sql: &str) -> i64 {
         use sqlx::Row;
-        sqlx::query(sql).fetch_one(self.db.pool()).await.expect(sql).try_get(0).expect("an integer")
+        sqlx::query(sql)
+            .fetch_one(self.db.pool())
+            .await
+            .expect(sql)
+            .try_get(0)
+            .expect("an integer")
     }
 }
 
@@ -105,9 +146,17 @@ async fn fresh_database() -> String {
         Ok("postgres") => {
             let admin = std::env::var("TERN_TEST_POSTGRES_URL")
                 .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-            let db = Db::connect(&admin).await.expect("PostgreSQL reachable at TERN_TEST_POSTGRES_URL");
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(db.pool()).await.expect("database created");
-            let base = admin.rsplit_once('/').map(|(base, _)| base).unwrap_or(&admin);
+            let db = Db::connect(&admin)
+                .await
+                .expect("PostgreSQL reachable at TERN_TEST_POSTGRES_URL");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(db.pool())
+                .await
+                .expect("database created");
+            let base = admin
+                .rsplit_once('/')
+                .map(|(base, _)| base)
+                .unwrap_or(&admin);
             format!("{base}/{name}")
         }
         _ => {
@@ -120,6 +169,14 @@ async fn fresh_database() -> String {
 fn uuid_like() -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
     static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-    format!("{}_{}_{}", std::process::id(), nanos % 1_000_000_000_000, COUNTER.fetch_add(1, Ordering::Relaxed))
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!(
+        "{}_{}_{}",
+        std::process::id(),
+        nanos % 1_000_000_000_000,
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
 }

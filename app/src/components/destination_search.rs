@@ -9,12 +9,21 @@ const MAX_RESULTS: usize = 8;
 
 /// The best matches for `query`, best first; countries before regions on equal scores.
 pub fn rank<'a>(index: &'a [DestinationIndexEntry], query: &str) -> Vec<&'a DestinationIndexEntry> {
-    let mut scored: Vec<(u8, &DestinationIndexEntry)> =
-        index.iter().filter_map(|entry| score(query, &entry.name, &entry.aliases).map(|s| (s, entry))).collect();
+    let mut scored: Vec<(u8, &DestinationIndexEntry)> = index
+        .iter()
+        .filter_map(|entry| score(query, &entry.name, &entry.aliases).map(|s| (s, entry)))
+        .collect();
     scored.sort_by(|(a_score, a), (b_score, b)| {
-        b_score.cmp(a_score).then(a.is_region.cmp(&b.is_region)).then_with(|| a.name.cmp(&b.name))
+        b_score
+            .cmp(a_score)
+            .then(a.is_region.cmp(&b.is_region))
+            .then_with(|| a.name.cmp(&b.name))
     });
-    scored.into_iter().take(MAX_RESULTS).map(|(_, entry)| entry).collect()
+    scored
+        .into_iter()
+        .take(MAX_RESULTS)
+        .map(|(_, entry)| entry)
+        .collect()
 }
 
 #[component]
@@ -22,7 +31,22 @@ pub fn DestinationSearch(index: Vec<DestinationIndexEntry>, initial: String) -> 
     let (query, set_query) = signal(initial.clone());
     let index = StoredValue::new(index);
     let results = Memo::new(move |_| {
-        index.with_value(|index| rank(index, &query.get()).into_iter().cloned().collect::<Vec<_>>())
+        index.with_value(|index| {
+            rank(index, &query.get())
+                .into_iter()
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
+    let input = NodeRef::<leptos::html::Input>::new();
+    // Travellers may type before the page has hydrated; pick up what is already in the box.
+    Effect::new(move |_| {
+        if let Some(input) = input.get() {
+            let typed = input.value();
+            if typed != query.get_untracked() {
+                set_query.set(typed);
+            }
+        }
     });
     let navigate = use_navigate();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -37,6 +61,7 @@ pub fn DestinationSearch(index: Vec<DestinationIndexEntry>, initial: String) -> 
             <label for="destination">"Where are you travelling?"</label>
             <div class="search-row">
                 <input
+                    node_ref=input
                     id="destination"
                     name="q"
                     type="search"

@@ -25,7 +25,11 @@ pub fn plan_product(plan: &PlanSummary, url: &str) -> serde_json::Value {
 }
 
 /// A destination's plans as one Product with an AggregateOffer.
-pub fn destination_product(name: &str, plans: &[PlanSummary], url: &str) -> Option<serde_json::Value> {
+pub fn destination_product(
+    name: &str,
+    plans: &[PlanSummary],
+    url: &str,
+) -> Option<serde_json::Value> {
     let low = plans.iter().map(|p| p.price).min_by_key(|m| m.minor)?;
     let high = plans.iter().map(|p| p.price).max_by_key(|m| m.minor)?;
     Some(serde_json::json!({

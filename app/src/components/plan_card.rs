@@ -5,7 +5,10 @@ use leptos::prelude::*;
 
 #[component]
 pub fn PlanCard(plan: PlanSummary, #[prop(optional)] show_coverage: bool) -> impl IntoView {
-    let per_gb = plan.price_per_gb().map(|m| format!("{m} / GB")).unwrap_or_else(|| "—".into());
+    let per_gb = plan
+        .price_per_gb()
+        .map(|m| format!("{m} / GB"))
+        .unwrap_or_else(|| "—".into());
     let speed = plan.best_speed().unwrap_or("4G").to_owned();
     let mut network_names: Vec<String> = plan.networks.iter().map(|n| n.name.clone()).collect();
     network_names.dedup();

@@ -32,14 +32,18 @@ impl PlanSummary {
     /// Price per GB, rounded to the nearest minor unit; `None` for unlimited plans.
     pub fn price_per_gb(&self) -> Option<Money> {
         let bytes = self.data.bytes().filter(|b| *b > 0)?;
-        let per_gb = (i128::from(self.price.minor) * i128::from(crate::data::GIB) + i128::from(bytes) / 2)
+        let per_gb = (i128::from(self.price.minor) * i128::from(crate::data::GIB)
+            + i128::from(bytes) / 2)
             / i128::from(bytes);
         Some(Money::new(per_gb as i64, self.price.currency))
     }
 
     /// The fastest technology among the plan's networks.
     pub fn best_speed(&self) -> Option<&str> {
-        self.networks.iter().map(|n| n.speed.as_str()).max_by_key(|speed| speed_rank(speed))
+        self.networks
+            .iter()
+            .map(|n| n.speed.as_str())
+            .max_by_key(|speed| speed_rank(speed))
     }
 
     pub fn is_unlimited(&self) -> bool {
@@ -68,7 +72,12 @@ pub enum PlanSort {
 }
 
 impl PlanSort {
-    pub const ALL: [PlanSort; 4] = [PlanSort::Price, PlanSort::Data, PlanSort::Validity, PlanSort::PricePerGb];
+    pub const ALL: [PlanSort; 4] = [
+        PlanSort::Price,
+        PlanSort::Data,
+        PlanSort::Validity,
+        PlanSort::PricePerGb,
+    ];
 
     /// Reads the `sort` query value; anything unknown falls back to price.
     pub fn from_query(value: Option<&str>) -> Self {
@@ -109,7 +118,9 @@ impl PlanSort {
                 // Unlimited plans have no per-GB price and go last.
                 PlanSort::PricePerGb => per_gb_rank(a).cmp(&per_gb_rank(b)),
             };
-            primary.then(a.price.minor.cmp(&b.price.minor)).then_with(|| a.id.cmp(&b.id))
+            primary
+                .then(a.price.minor.cmp(&b.price.minor))
+                .then_with(|| a.id.cmp(&b.id))
         });
     }
 }
@@ -205,7 +216,9 @@ mod tests {
             id: id.into(),
             title: id.into(),
             coverage_label: "Japan".into(),
-            data: gb.map_or(DataAllowance::Unlimited, |g| DataAllowance::Limited { bytes: g * GIB }),
+            data: gb.map_or(DataAllowance::Unlimited, |g| DataAllowance::Limited {
+                bytes: g * GIB,
+            }),
             validity_days: days,
             price: Money::new(cents, Currency::USD),
             networks: vec![],
@@ -214,7 +227,10 @@ mod tests {
 
     #[test]
     fn price_per_gb_rounds_and_skips_unlimited() {
-        assert_eq!(plan("a", Some(10), 7, 1599).price_per_gb().unwrap().minor, 160);
+        assert_eq!(
+            plan("a", Some(10), 7, 1599).price_per_gb().unwrap().minor,
+            160
+        );
         assert_eq!(plan("b", None, 7, 1599).price_per_gb(), None);
     }
 

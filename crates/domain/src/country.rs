@@ -15,9 +15,10 @@ pub struct InvalidCountryCode(pub String);
 impl CountryCode {
     pub fn parse(code: &str) -> Result<Self, InvalidCountryCode> {
         match code.trim().as_bytes() {
-            [a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() => {
-                Ok(CountryCode([a.to_ascii_uppercase(), b.to_ascii_uppercase()]))
-            }
+            [a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() => Ok(CountryCode([
+                a.to_ascii_uppercase(),
+                b.to_ascii_uppercase(),
+            ])),
             _ => Err(InvalidCountryCode(code.to_owned())),
         }
     }

@@ -31,7 +31,7 @@ impl DataAllowance {
 pub fn format_bytes(bytes: u64) -> String {
     if bytes >= GIB {
         let tenths = (bytes * 10 + GIB / 2) / GIB;
-        if tenths % 10 == 0 {
+        if tenths.is_multiple_of(10) {
             format!("{} GB", tenths / 10)
         } else {
             format!("{}.{} GB", tenths / 10, tenths % 10)

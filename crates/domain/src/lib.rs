@@ -8,8 +8,8 @@ pub mod pricing;
 pub mod search;
 
 pub use catalogue::{
-    CountryRef, CountrySummary, DestinationIndexEntry, Network, PlanDetail, PlanSort, PlanSummary,
-    RegionDetail, RegionSummary, CountryPage,
+    CountryPage, CountryRef, CountrySummary, DestinationIndexEntry, Network, PlanDetail, PlanSort,
+    PlanSummary, RegionDetail, RegionSummary,
 };
 pub use country::{CountryCode, InvalidCountryCode};
 pub use data::DataAllowance;

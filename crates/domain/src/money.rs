@@ -110,11 +110,19 @@ impl Money {
         let exponent = currency.exponent() as usize;
         let fraction = fraction.trim_end_matches('0');
         if fraction.len() > exponent {
-            return Err(InvalidMoney::TooPrecise { amount: amount.to_owned(), currency });
+            return Err(InvalidMoney::TooPrecise {
+                amount: amount.to_owned(),
+                currency,
+            });
         }
         let scaled = format!("{whole}{fraction:0<exponent$}");
-        let minor: i64 = scaled.parse().map_err(|_| InvalidMoney::Amount(amount.to_owned()))?;
-        Ok(Money { minor: if negative { -minor } else { minor }, currency })
+        let minor: i64 = scaled
+            .parse()
+            .map_err(|_| InvalidMoney::Amount(amount.to_owned()))?;
+        Ok(Money {
+            minor: if negative { -minor } else { minor },
+            currency,
+        })
     }
 
     /// The amount in major units as a plain decimal string ("12.99"), as schema.org and Stripe expect.
@@ -126,7 +134,12 @@ impl Money {
             return format!("{sign}{abs}");
         }
         let scale = 10u64.pow(exponent);
-        format!("{sign}{}.{:0width$}", abs / scale, abs % scale, width = exponent as usize)
+        format!(
+            "{sign}{}.{:0width$}",
+            abs / scale,
+            abs % scale,
+            width = exponent as usize
+        )
     }
 }
 
@@ -152,7 +165,12 @@ mod tests {
         assert_eq!(Money::from_major_str("12.5", usd).unwrap().minor, 1250);
         assert_eq!(Money::from_major_str("0.07", usd).unwrap().minor, 7);
         assert_eq!(Money::from_major_str("19.990", usd).unwrap().minor, 1999);
-        assert_eq!(Money::from_major_str("1500", Currency::parse("jpy").unwrap()).unwrap().minor, 1500);
+        assert_eq!(
+            Money::from_major_str("1500", Currency::parse("jpy").unwrap())
+                .unwrap()
+                .minor,
+            1500
+        );
     }
 
     #[test]
@@ -169,7 +187,10 @@ mod tests {
     fn displays_like_a_price_tag() {
         assert_eq!(Money::new(1599, Currency::USD).to_string(), "$15.99");
         assert_eq!(Money::new(5, Currency::EUR).to_string(), "€0.05");
-        assert_eq!(Money::new(1250, Currency::parse("CHF").unwrap()).to_string(), "12.50 CHF");
+        assert_eq!(
+            Money::new(1250, Currency::parse("CHF").unwrap()).to_string(),
+            "12.50 CHF"
+        );
         assert_eq!(Money::new(-300, Currency::USD).to_string(), "-$3.00");
     }
 }

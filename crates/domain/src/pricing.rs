@@ -10,7 +10,9 @@ pub struct Margin {
 
 impl Margin {
     pub fn percent(percent: u32) -> Self {
-        Margin { basis_points: percent * 100 }
+        Margin {
+            basis_points: percent * 100,
+        }
     }
 }
 
@@ -18,7 +20,10 @@ impl Margin {
 ///
 /// Rounding up never sells below cost plus margin; an amount already ending in .99 stays.
 pub fn retail_price(wholesale: Money, margin: Margin) -> Money {
-    let with_margin = ceil_div(wholesale.minor.max(0) as i128 * (10_000 + i128::from(margin.basis_points)), 10_000);
+    let with_margin = ceil_div(
+        wholesale.minor.max(0) as i128 * (10_000 + i128::from(margin.basis_points)),
+        10_000,
+    );
     let unit = 10i128.pow(wholesale.currency.exponent());
     let minor = if unit == 1 {
         // Currencies without minor units end in 9 instead ("1,499 JPY").
@@ -55,7 +60,11 @@ mod tests {
     fn never_sells_below_cost_plus_margin() {
         for wholesale in (1..5000).step_by(37) {
             let retail = retail_price(usd(wholesale), Margin::percent(25));
-            assert!(retail.minor * 100 >= wholesale * 125, "{wholesale} -> {}", retail.minor);
+            assert!(
+                retail.minor * 100 >= wholesale * 125,
+                "{wholesale} -> {}",
+                retail.minor
+            );
             assert_eq!(retail.minor % 100, 99);
             assert!(retail.minor - wholesale * 125 / 100 <= 100);
         }
@@ -64,6 +73,9 @@ mod tests {
     #[test]
     fn zero_decimal_currencies_end_in_nine() {
         let jpy = Currency::parse("JPY").unwrap();
-        assert_eq!(retail_price(Money::new(1200, jpy), Margin::percent(20)), Money::new(1449, jpy));
+        assert_eq!(
+            retail_price(Money::new(1200, jpy), Margin::percent(20)),
+            Money::new(1449, jpy)
+        );
     }
 }

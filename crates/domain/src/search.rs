@@ -53,7 +53,10 @@ pub fn score(query: &str, name: &str, aliases: &[String]) -> Option<u8> {
     if name.split(' ').any(|word| word.starts_with(&query)) {
         return Some(70);
     }
-    if aliases.iter().any(|alias| normalise(alias).split(' ').any(|w| w.starts_with(&query))) {
+    if aliases
+        .iter()
+        .any(|alias| normalise(alias).split(' ').any(|w| w.starts_with(&query)))
+    {
         return Some(60);
     }
     None

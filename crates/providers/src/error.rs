@@ -22,7 +22,10 @@ pub enum ProviderError {
     #[error("the provider is rate limiting us")]
     RateLimited { retry_after: Option<Duration> },
     #[error("the provider is unavailable (HTTP {status:?}): {message}")]
-    Unavailable { status: Option<u16>, message: String },
+    Unavailable {
+        status: Option<u16>,
+        message: String,
+    },
     #[error("the provider did not answer in time")]
     Timeout,
     #[error("the provider sent a response we could not understand: {message}")]
@@ -46,7 +49,10 @@ impl ProviderError {
         if error.is_timeout() {
             ProviderError::Timeout
         } else {
-            ProviderError::Unavailable { status: error.status().map(|s| s.as_u16()), message: error.to_string() }
+            ProviderError::Unavailable {
+                status: error.status().map(|s| s.as_u16()),
+                message: error.to_string(),
+            }
         }
     }
 }

@@ -22,14 +22,26 @@ impl EsimProvider for EsimfxClient {
     }
 
     #[tracing::instrument(skip(self), fields(provider = "esimfx"))]
-    async fn list_products(&self, cursor: Option<PageCursor>) -> Result<Page<Product>, ProviderError> {
+    async fn list_products(
+        &self,
+        cursor: Option<PageCursor>,
+    ) -> Result<Page<Product>, ProviderError> {
         let page_start = match cursor {
             Some(PageCursor::Opaque(value)) => value,
             None => serde_json::json!({}),
         };
-        let request = wire::GetProductsRequest { page_start, page_size: PAGE_SIZE, countries: None, region: None };
+        let request = wire::GetProductsRequest {
+            page_start,
+            page_size: PAGE_SIZE,
+            countries: None,
+            region: None,
+        };
         let data: wire::ProductsData = self.post("/product/api/v2/get_products", &request).await?;
-        let mut page = Page { items: Vec::with_capacity(data.products.len()), next: None, rejected: Vec::new() };
+        let mut page = Page {
+            items: Vec::with_capacity(data.products.len()),
+            next: None,
+            rejected: Vec::new(),
+        };
         for raw in data.products {
             match mapping::product(raw) {
                 Ok(product) => page.items.push(product),
@@ -42,7 +54,9 @@ impl EsimProvider for EsimfxClient {
 
     #[tracing::instrument(skip(self), fields(provider = "esimfx"))]
     async fn get_product(&self, product: &ProductRef) -> Result<Product, ProviderError> {
-        let raw: wire::Product = self.get("/product/api/v1/get_product", &[("id", product.0.as_str())]).await?;
+        let raw: wire::Product = self
+            .get("/product/api/v1/get_product", &[("id", product.0.as_str())])
+            .await?;
         mapping::product(raw).map_err(|message| ProviderError::MalformedResponse { message })
     }
 }

@@ -16,7 +16,10 @@ pub trait EsimProvider: Send + Sync {
     fn id(&self) -> ProviderId;
 
     /// One page of the provider's catalogue; `None` starts from the first page.
-    async fn list_products(&self, cursor: Option<PageCursor>) -> Result<Page<Product>, ProviderError>;
+    async fn list_products(
+        &self,
+        cursor: Option<PageCursor>,
+    ) -> Result<Page<Product>, ProviderError>;
 
     /// One product, fresh from the provider.
     async fn get_product(&self, product: &ProductRef) -> Result<Product, ProviderError>;

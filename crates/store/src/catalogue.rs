@@ -5,6 +5,7 @@ mod queries;
 mod sync;
 
 pub use queries::{
-    active_plan_count, country_page, destination_index, plan_detail, popular_countries, region_page, regions, sitemap, Sitemap,
+    active_plan_count, country_page, destination_index, plan_detail, popular_countries,
+    region_page, regions, sitemap, Sitemap,
 };
 pub use sync::{sync_provider, SyncError, SyncReport};

@@ -54,7 +54,10 @@ impl Db {
 
     /// Brings the schema up to date; safe to run at every start.
     pub async fn migrate(&self) -> anyhow::Result<()> {
-        sqlx::migrate!("../../migrations").run(&self.pool).await.context("Failed to run database migrations")
+        sqlx::migrate!("../../migrations")
+            .run(&self.pool)
+            .await
+            .context("Failed to run database migrations")
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -72,14 +75,21 @@ fn create_sqlite_parent(url: &str) -> anyhow::Result<()> {
     if path.is_empty() || path == ":memory:" {
         return Ok(());
     }
-    if let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).with_context(|| format!("Failed to create {}", parent.display()))?;
+    if let Some(parent) = std::path::Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("Failed to create {}", parent.display()))?;
     }
     Ok(())
 }
 
 /// A round trip to the database, for health checks.
 pub async fn ping(db: &Db) -> anyhow::Result<()> {
-    sqlx::query("SELECT 1").execute(db.pool()).await.context("Failed to reach the database")?;
+    sqlx::query("SELECT 1")
+        .execute(db.pool())
+        .await
+        .context("Failed to reach the database")?;
     Ok(())
 }

@@ -11,7 +11,9 @@ pub struct PricingPolicy {
 
 impl PricingPolicy {
     pub fn new(margin_percent: u32) -> Self {
-        PricingPolicy { margin: Margin::percent(margin_percent) }
+        PricingPolicy {
+            margin: Margin::percent(margin_percent),
+        }
     }
 
     pub fn retail(&self, wholesale: Money) -> Money {

@@ -23,7 +23,8 @@ pub struct CountryRow {
 pub fn countries() -> anyhow::Result<Vec<CountryRow>> {
     rows(COUNTRIES, 6)?
         .map(|(line, cols)| {
-            let code = CountryCode::parse(cols[0]).with_context(|| format!("countries.tsv line {line}"))?;
+            let code = CountryCode::parse(cols[0])
+                .with_context(|| format!("countries.tsv line {line}"))?;
             if cols[1].is_empty() || cols[2].is_empty() || cols[3].is_empty() {
                 bail!("countries.tsv line {line}: empty name, slug or region");
             }
@@ -40,11 +41,18 @@ pub fn countries() -> anyhow::Result<Vec<CountryRow>> {
 }
 
 fn split_list(cell: &str) -> Vec<String> {
-    cell.split('|').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+    cell.split('|')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Data lines of a TSV with its header skipped, each with its 1-based line number.
-fn rows(text: &'static str, columns: usize) -> anyhow::Result<impl Iterator<Item = (usize, Vec<&'static str>)>> {
+fn rows(
+    text: &'static str,
+    columns: usize,
+) -> anyhow::Result<impl Iterator<Item = (usize, Vec<&'static str>)>> {
     let mut parsed = Vec::new();
     for (index, line) in text.lines().enumerate().skip(1) {
         if line.trim().is_empty() {
@@ -52,7 +60,11 @@ fn rows(text: &'static str, columns: usize) -> anyhow::Result<impl Iterator<Item
         }
         let mut cols: Vec<&str> = line.split('\t').collect();
         if cols.len() > columns {
-            bail!("line {}: {} columns, expected {columns}", index + 1, cols.len());
+            bail!(
+                "line {}: {} columns, expected {columns}",
+                index + 1,
+                cols.len()
+            );
         }
         cols.resize(columns, "");
         parsed.push((index + 1, cols));
@@ -63,9 +75,15 @@ fn rows(text: &'static str, columns: usize) -> anyhow::Result<impl Iterator<Item
 /// Upserts regions, countries and popularity; safe to run at every start.
 #[tracing::instrument(skip(db))]
 pub async fn load(db: &Db) -> anyhow::Result<()> {
-    let mut tx = db.pool().begin().await.context("Failed to begin reference load")?;
+    let mut tx = db
+        .pool()
+        .begin()
+        .await
+        .context("Failed to begin reference load")?;
     for (line, cols) in rows(REGIONS, 3)? {
-        let order: i64 = cols[2].parse().with_context(|| format!("regions.tsv line {line}"))?;
+        let order: i64 = cols[2]
+            .parse()
+            .with_context(|| format!("regions.tsv line {line}"))?;
         sqlx::query(
             "INSERT INTO regions (slug, name, sort_order) VALUES ($1, $2, $3)
              ON CONFLICT (slug) DO UPDATE SET name = excluded.name, sort_order = excluded.sort_order",
@@ -79,7 +97,10 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
     }
     let popular: Vec<&str> = rows(POPULAR, 1)?.map(|(_, cols)| cols[0]).collect();
     for country in countries()? {
-        let popularity = popular.iter().position(|code| *code == country.code.as_str()).map(|p| p as i64);
+        let popularity = popular
+            .iter()
+            .position(|code| *code == country.code.as_str())
+            .map(|p| p as i64);
         sqlx::query(
             "INSERT INTO countries (code, slug, name, region_slug, aliases, mccs, popularity)
              VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -114,13 +135,32 @@ mod tests {
         let mut slugs = HashSet::new();
         let mut codes = HashSet::new();
         for country in &countries {
-            assert!(regions.contains(country.region.as_str()), "{} has unknown region {}", country.code, country.region);
-            assert!(slugs.insert(country.slug.clone()), "duplicate slug {}", country.slug);
-            assert!(codes.insert(country.code), "duplicate code {}", country.code);
-            assert!(country.slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
+            assert!(
+                regions.contains(country.region.as_str()),
+                "{} has unknown region {}",
+                country.code,
+                country.region
+            );
+            assert!(
+                slugs.insert(country.slug.clone()),
+                "duplicate slug {}",
+                country.slug
+            );
+            assert!(
+                codes.insert(country.code),
+                "duplicate code {}",
+                country.code
+            );
+            assert!(country
+                .slug
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
         }
         for code in rows(POPULAR, 1).unwrap().map(|(_, c)| c[0]) {
-            assert!(codes.contains(&CountryCode::parse(code).unwrap()), "popular {code} is not a country");
+            assert!(
+                codes.contains(&CountryCode::parse(code).unwrap()),
+                "popular {code} is not a country"
+            );
         }
     }
 }

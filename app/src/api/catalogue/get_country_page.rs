@@ -4,8 +4,13 @@ use domain::CountryPage;
 use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "catalogue/country")]
-pub async fn get_country_page(slug: String, sort: String) -> Result<Option<CountryPage>, ServerFnError> {
+pub async fn get_country_page(
+    slug: String,
+    sort: String,
+) -> Result<Option<CountryPage>, ServerFnError> {
     use crate::state::{app_state, internal};
     let db = app_state()?.db;
-    store::catalogue::country_page(&db, &slug, domain::PlanSort::from_query(Some(&sort))).await.map_err(internal)
+    store::catalogue::country_page(&db, &slug, domain::PlanSort::from_query(Some(&sort)))
+        .await
+        .map_err(internal)
 }

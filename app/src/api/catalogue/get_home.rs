@@ -16,8 +16,16 @@ pub struct HomeData {
 pub async fn get_home() -> Result<HomeData, ServerFnError> {
     use crate::state::{app_state, internal};
     let db = app_state()?.db;
-    let popular = store::catalogue::popular_countries(&db, 12).await.map_err(internal)?;
+    let popular = store::catalogue::popular_countries(&db, 12)
+        .await
+        .map_err(internal)?;
     let regions = store::catalogue::regions(&db).await.map_err(internal)?;
-    let index = store::catalogue::destination_index(&db).await.map_err(internal)?;
-    Ok(HomeData { popular, regions, index })
+    let index = store::catalogue::destination_index(&db)
+        .await
+        .map_err(internal)?;
+    Ok(HomeData {
+        popular,
+        regions,
+        index,
+    })
 }

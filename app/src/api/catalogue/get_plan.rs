@@ -7,5 +7,7 @@ use leptos::prelude::*;
 pub async fn get_plan(id: String) -> Result<Option<PlanDetail>, ServerFnError> {
     use crate::state::{app_state, internal};
     let db = app_state()?.db;
-    store::catalogue::plan_detail(&db, &id).await.map_err(internal)
+    store::catalogue::plan_detail(&db, &id)
+        .await
+        .map_err(internal)
 }

@@ -4,8 +4,13 @@ use domain::RegionDetail;
 use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "catalogue/region")]
-pub async fn get_region_page(slug: String, sort: String) -> Result<Option<RegionDetail>, ServerFnError> {
+pub async fn get_region_page(
+    slug: String,
+    sort: String,
+) -> Result<Option<RegionDetail>, ServerFnError> {
     use crate::state::{app_state, internal};
     let db = app_state()?.db;
-    store::catalogue::region_page(&db, &slug, domain::PlanSort::from_query(Some(&sort))).await.map_err(internal)
+    store::catalogue::region_page(&db, &slug, domain::PlanSort::from_query(Some(&sort)))
+        .await
+        .map_err(internal)
 }

@@ -12,5 +12,7 @@ pub struct SiteInfo {
 #[server(prefix = "/api", endpoint = "site/info")]
 pub async fn get_site_info() -> Result<SiteInfo, ServerFnError> {
     let state = crate::state::app_state()?;
-    Ok(SiteInfo { public_url: state.public_url })
+    Ok(SiteInfo {
+        public_url: state.public_url,
+    })
 }

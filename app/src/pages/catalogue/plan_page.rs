@@ -29,14 +29,27 @@ pub fn PlanPage() -> impl IntoView {
 
 #[component]
 fn PlanDetailView(detail: PlanDetail) -> impl IntoView {
-    let PlanDetail { plan, coverage, region, home_country, topups_available, activation_window_days } = detail;
+    let PlanDetail {
+        plan,
+        coverage,
+        region,
+        home_country,
+        topups_available,
+        activation_window_days,
+    } = detail;
     let path = format!("/plan/{}", plan.id);
     let json_ld = plan_product(&plan, &path);
     let per_gb = plan.price_per_gb().map(|m| format!("{m} per GB"));
     let networks = networks_by_country(&plan.networks, &coverage);
     let back = match (&home_country, &region) {
-        (Some(country), _) => Some((format!("/esim/{}", country.slug), format!("All {} plans", country.name))),
-        (None, Some(region)) => Some((format!("/esim/region/{}", region.slug), format!("All {} plans", region.name))),
+        (Some(country), _) => Some((
+            format!("/esim/{}", country.slug),
+            format!("All {} plans", country.name),
+        )),
+        (None, Some(region)) => Some((
+            format!("/esim/region/{}", region.slug),
+            format!("All {} plans", region.name),
+        )),
         _ => None,
     };
     let coverage_count = coverage.len();
@@ -112,11 +125,19 @@ fn PlanDetailView(detail: PlanDetail) -> impl IntoView {
 }
 
 /// Networks labelled with their country's name, sorted by country.
-fn networks_by_country(networks: &[Network], coverage: &[domain::CountryRef]) -> Vec<(String, Network)> {
+fn networks_by_country(
+    networks: &[Network],
+    coverage: &[domain::CountryRef],
+) -> Vec<(String, Network)> {
     let name_of = |code: Option<CountryCode>| {
-        code.and_then(|code| coverage.iter().find(|c| c.code == code)).map(|c| c.name.clone()).unwrap_or_else(|| "—".into())
+        code.and_then(|code| coverage.iter().find(|c| c.code == code))
+            .map(|c| c.name.clone())
+            .unwrap_or_else(|| "—".into())
     };
-    let mut rows: Vec<(String, Network)> = networks.iter().map(|n| (name_of(n.country), n.clone())).collect();
+    let mut rows: Vec<(String, Network)> = networks
+        .iter()
+        .map(|n| (name_of(n.country), n.clone()))
+        .collect();
     rows.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.name.cmp(&b.1.name)));
     rows
 }

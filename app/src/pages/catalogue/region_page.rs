@@ -17,7 +17,10 @@ pub fn RegionPage() -> impl IntoView {
     let query = use_query_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
     let sort = move || PlanSort::from_query(query.read().get("sort").as_deref());
-    let page = Resource::new(move || (slug(), sort()), |(slug, sort)| get_region_page(slug, sort.as_query().to_owned()));
+    let page = Resource::new(
+        move || (slug(), sort()),
+        |(slug, sort)| get_region_page(slug, sort.as_query().to_owned()),
+    );
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading plans…"</p> }>
             {move || Suspend::new(async move {

@@ -7,24 +7,41 @@ use domain::{CountryCode, Currency, DataAllowance, Money};
 
 /// Maps one catalogue entry; the error says which product and why, for the sync log.
 pub fn product(raw: wire::Product) -> Result<Product, String> {
-    let id = raw.id.filter(|id| !id.trim().is_empty()).ok_or("a product without an id")?;
+    let id = raw
+        .id
+        .filter(|id| !id.trim().is_empty())
+        .ok_or("a product without an id")?;
     let fail = |why: String| format!("product {id}: {why}");
 
-    let validity_days = match (raw.duration.as_ref().and_then(serde_json::Number::as_u64), raw.duration_unit.as_deref()) {
-        (Some(days), Some(unit)) if unit.eq_ignore_ascii_case("DAY") && days > 0 && days <= 3650 => days as u32,
+    let validity_days = match (
+        raw.duration.as_ref().and_then(serde_json::Number::as_u64),
+        raw.duration_unit.as_deref(),
+    ) {
+        (Some(days), Some(unit))
+            if unit.eq_ignore_ascii_case("DAY") && days > 0 && days <= 3650 =>
+        {
+            days as u32
+        }
         (duration, unit) => return Err(fail(format!("unusable duration {duration:?} {unit:?}"))),
     };
 
     let data = if raw.is_unlimited {
         DataAllowance::Unlimited
     } else {
-        let amount = raw.amount.as_ref().ok_or_else(|| fail("no data amount".into()))?;
-        DataAllowance::Limited { bytes: bytes(amount, raw.amount_unit.as_deref()).map_err(fail)? }
+        let amount = raw
+            .amount
+            .as_ref()
+            .ok_or_else(|| fail("no data amount".into()))?;
+        DataAllowance::Limited {
+            bytes: bytes(amount, raw.amount_unit.as_deref()).map_err(fail)?,
+        }
     };
 
-    let currency = Currency::parse(raw.price_unit.as_deref().unwrap_or_default()).map_err(|e| fail(e.to_string()))?;
+    let currency = Currency::parse(raw.price_unit.as_deref().unwrap_or_default())
+        .map_err(|e| fail(e.to_string()))?;
     let price = raw.price.ok_or_else(|| fail("no price".into()))?;
-    let wholesale = Money::from_major_str(&price.to_string(), currency).map_err(|e| fail(e.to_string()))?;
+    let wholesale =
+        Money::from_major_str(&price.to_string(), currency).map_err(|e| fail(e.to_string()))?;
     if wholesale.minor <= 0 {
         return Err(fail(format!("non-positive price {price}")));
     }
@@ -44,7 +61,11 @@ pub fn product(raw: wire::Product) -> Result<Product, String> {
         .into_iter()
         .filter_map(|n| {
             let name = n.name.filter(|name| !name.trim().is_empty())?;
-            Some(NetworkInfo { mccmnc: n.mccmnc, name, speed: n.speed })
+            Some(NetworkInfo {
+                mccmnc: n.mccmnc,
+                name,
+                speed: n.speed,
+            })
         })
         .collect();
 
@@ -71,7 +92,9 @@ fn bytes(amount: &serde_json::Number, unit: Option<&str>) -> Result<u64, String>
     let text = amount.to_string();
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
     let fraction = format!("{:0<3}", &fraction[..fraction.len().min(3)]);
-    let milli: u64 = format!("{whole}{fraction}").parse().map_err(|_| format!("unusable amount {text}"))?;
+    let milli: u64 = format!("{whole}{fraction}")
+        .parse()
+        .map_err(|_| format!("unusable amount {text}"))?;
     if milli == 0 {
         return Err("a zero data amount on a limited plan".into());
     }
@@ -84,7 +107,9 @@ pub fn next_cursor(key: Option<serde_json::Value>) -> Result<Option<PageCursor>,
         None | Some(serde_json::Value::Null) => Ok(None),
         Some(serde_json::Value::Object(map)) if map.is_empty() => Ok(None),
         Some(value @ serde_json::Value::Object(_)) => Ok(Some(PageCursor::Opaque(value))),
-        Some(other) => Err(ProviderError::MalformedResponse { message: format!("last_evaluated_key is not an object: {other}") }),
+        Some(other) => Err(ProviderError::MalformedResponse {
+            message: format!("last_evaluated_key is not an object: {other}"),
+        }),
     }
 }
 
@@ -115,7 +140,12 @@ mod tests {
     fn maps_the_documented_product() {
         let product = product(doc_product()).unwrap();
         assert_eq!(product.product.0, "esimfx_10G_7D_JP");
-        assert_eq!(product.data, DataAllowance::Limited { bytes: 10_737_418_240 });
+        assert_eq!(
+            product.data,
+            DataAllowance::Limited {
+                bytes: 10_737_418_240
+            }
+        );
         assert_eq!(product.validity_days, 7);
         assert_eq!(product.wholesale, Money::new(1200, Currency::USD));
         assert_eq!(product.coverage, vec![CountryCode::parse("JP").unwrap()]);
@@ -144,7 +174,8 @@ mod tests {
 
     #[test]
     fn rejects_nonsense() {
-        let cases: Vec<Box<dyn Fn(&mut wire::Product)>> = vec![
+        type Breakage = Box<dyn Fn(&mut wire::Product)>;
+        let cases: Vec<Breakage> = vec![
             Box::new(|p| p.id = None),
             Box::new(|p| p.price = None),
             Box::new(|p| p.price = Some(serde_json::from_str("-1").unwrap())),
@@ -168,7 +199,10 @@ mod tests {
         assert_eq!(next_cursor(Some(serde_json::json!({}))).unwrap(), None);
         assert_eq!(next_cursor(None).unwrap(), None);
         let key = serde_json::json!({ "id": "esimfx_10G_7D_JP" });
-        assert_eq!(next_cursor(Some(key.clone())).unwrap(), Some(PageCursor::Opaque(key)));
+        assert_eq!(
+            next_cursor(Some(key.clone())).unwrap(),
+            Some(PageCursor::Opaque(key))
+        );
         assert!(next_cursor(Some(serde_json::json!("x"))).is_err());
     }
 }

@@ -2,8 +2,9 @@
 
 use anyhow::Context;
 use domain::{
-    CountryCode, CountryPage, CountryRef, CountrySummary, Currency, DataAllowance, DestinationIndexEntry, Money,
-    Network, PlanDetail, PlanSort, PlanSummary, RegionDetail, RegionSummary,
+    CountryCode, CountryPage, CountryRef, CountrySummary, Currency, DataAllowance,
+    DestinationIndexEntry, Money, Network, PlanDetail, PlanSort, PlanSummary, RegionDetail,
+    RegionSummary,
 };
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -32,14 +33,19 @@ pub async fn destination_index(db: &Db) -> anyhow::Result<Vec<DestinationIndexEn
             from_price: summary.from_price,
         })
         .collect();
-    entries.extend(regions(db).await?.into_iter().map(|region| DestinationIndexEntry {
-        aliases: vec![],
-        href: format!("/esim/region/{}", region.slug),
-        name: region.name,
-        flag: None,
-        is_region: true,
-        from_price: region.from_price,
-    }));
+    entries.extend(
+        regions(db)
+            .await?
+            .into_iter()
+            .map(|region| DestinationIndexEntry {
+                aliases: vec![],
+                href: format!("/esim/region/{}", region.slug),
+                name: region.name,
+                flag: None,
+                is_region: true,
+                from_price: region.from_price,
+            }),
+    );
     Ok(entries)
 }
 
@@ -50,8 +56,10 @@ pub async fn popular_countries(db: &Db, limit: usize) -> anyhow::Result<Vec<Coun
         .fetch_all(db.pool())
         .await
         .context("Failed to load popular countries")?;
-    let ranks: std::collections::HashMap<String, i64> =
-        rows.iter().filter_map(|r| Some((r.try_get("code").ok()?, r.try_get("popularity").ok()?))).collect();
+    let ranks: std::collections::HashMap<String, i64> = rows
+        .iter()
+        .filter_map(|r| Some((r.try_get("code").ok()?, r.try_get("popularity").ok()?)))
+        .collect();
     for (summary, _) in country_summaries(db, "").await? {
         if let Some(rank) = ranks.get(summary.country.code.as_str()) {
             popular.push((*rank, summary));
@@ -62,7 +70,10 @@ pub async fn popular_countries(db: &Db, limit: usize) -> anyhow::Result<Vec<Coun
 }
 
 /// Countries that have plans, with their cheapest price and aliases; `filter` is an extra SQL condition.
-async fn country_summaries(db: &Db, filter: &str) -> anyhow::Result<Vec<(CountrySummary, Vec<String>)>> {
+async fn country_summaries(
+    db: &Db,
+    filter: &str,
+) -> anyhow::Result<Vec<(CountrySummary, Vec<String>)>> {
     let sql = format!(
         "SELECT c.code, c.slug, c.name, c.aliases, c.region_slug, r.name AS region_name,
                 MIN(p.retail_minor) AS from_minor, MIN(p.currency) AS currency, COUNT(p.id) AS plan_count
@@ -74,10 +85,18 @@ async fn country_summaries(db: &Db, filter: &str) -> anyhow::Result<Vec<(Country
          GROUP BY c.code, c.slug, c.name, c.aliases, c.region_slug, r.name
          ORDER BY c.name"
     );
-    let rows = sqlx::query(&sql).fetch_all(db.pool()).await.context("Failed to load countries")?;
+    let rows = sqlx::query(&sql)
+        .fetch_all(db.pool())
+        .await
+        .context("Failed to load countries")?;
     rows.iter()
         .map(|row| {
-            let aliases = row.try_get::<String, _>("aliases")?.split('|').filter(|a| !a.is_empty()).map(str::to_owned).collect();
+            let aliases = row
+                .try_get::<String, _>("aliases")?
+                .split('|')
+                .filter(|a| !a.is_empty())
+                .map(str::to_owned)
+                .collect();
             Ok((
                 CountrySummary {
                     country: country_ref(row, "code", "slug", "name")?,
@@ -119,7 +138,11 @@ fn region_summary(row: &AnyRow) -> anyhow::Result<RegionSummary> {
 }
 
 /// `/esim/{slug}`: the country's own plans and the multi-country plans that include it.
-pub async fn country_page(db: &Db, slug: &str, sort: PlanSort) -> anyhow::Result<Option<CountryPage>> {
+pub async fn country_page(
+    db: &Db,
+    slug: &str,
+    sort: PlanSort,
+) -> anyhow::Result<Option<CountryPage>> {
     let Some(code) = sqlx::query("SELECT code FROM countries WHERE slug = $1")
         .bind(slug)
         .fetch_optional(db.pool())
@@ -130,7 +153,12 @@ pub async fn country_page(db: &Db, slug: &str, sort: PlanSort) -> anyhow::Result
     else {
         return Ok(None);
     };
-    let Some((summary, _)) = country_summaries(db, &format!("AND c.code = '{}'", CountryCode::parse(&code)?)).await?.pop() else {
+    let Some((summary, _)) = country_summaries(
+        db,
+        &format!("AND c.code = '{}'", CountryCode::parse(&code)?),
+    )
+    .await?
+    .pop() else {
         // A known country that no active plan covers is not a destination (yet).
         return Ok(None);
     };
@@ -138,12 +166,17 @@ pub async fn country_page(db: &Db, slug: &str, sort: PlanSort) -> anyhow::Result
         "SELECT {PLAN_COLUMNS} FROM plans p JOIN plan_coverage pc ON pc.plan_id = p.id {PLAN_JOINS}
          WHERE pc.country_code = $1 AND p.active = TRUE"
     );
-    let rows = sqlx::query(&sql).bind(&code).fetch_all(db.pool()).await.context("Failed to load the country's plans")?;
+    let rows = sqlx::query(&sql)
+        .bind(&code)
+        .fetch_all(db.pool())
+        .await
+        .context("Failed to load the country's plans")?;
     let country = summary.country.code;
     let (mut local_plans, mut regional_plans) = (Vec::new(), Vec::new());
     for row in &rows {
         let mut plan = plan_summary(row)?;
-        plan.networks.retain(|n| n.country.is_none_or(|c| c == country));
+        plan.networks
+            .retain(|n| n.country.is_none_or(|c| c == country));
         if row.try_get::<Option<String>, _>("home_country")?.is_some() {
             local_plans.push(plan);
         } else {
@@ -152,17 +185,32 @@ pub async fn country_page(db: &Db, slug: &str, sort: PlanSort) -> anyhow::Result
     }
     sort.sort(&mut local_plans);
     sort.sort(&mut regional_plans);
-    Ok(Some(CountryPage { summary, local_plans, regional_plans }))
+    Ok(Some(CountryPage {
+        summary,
+        local_plans,
+        regional_plans,
+    }))
 }
 
 /// `/esim/region/{slug}`: the region's plans and every country they cover.
-pub async fn region_page(db: &Db, slug: &str, sort: PlanSort) -> anyhow::Result<Option<RegionDetail>> {
+pub async fn region_page(
+    db: &Db,
+    slug: &str,
+    sort: PlanSort,
+) -> anyhow::Result<Option<RegionDetail>> {
     let Some(summary) = regions(db).await?.into_iter().find(|r| r.slug == slug) else {
         return Ok(None);
     };
     let sql = format!("SELECT {PLAN_COLUMNS} FROM plans p {PLAN_JOINS} WHERE p.region_slug = $1 AND p.active = TRUE");
-    let rows = sqlx::query(&sql).bind(slug).fetch_all(db.pool()).await.context("Failed to load the region's plans")?;
-    let mut plans = rows.iter().map(plan_summary).collect::<anyhow::Result<Vec<_>>>()?;
+    let rows = sqlx::query(&sql)
+        .bind(slug)
+        .fetch_all(db.pool())
+        .await
+        .context("Failed to load the region's plans")?;
+    let mut plans = rows
+        .iter()
+        .map(plan_summary)
+        .collect::<anyhow::Result<Vec<_>>>()?;
     sort.sort(&mut plans);
     let countries = sqlx::query(
         "SELECT DISTINCT c.code, c.slug, c.name FROM countries c
@@ -176,13 +224,24 @@ pub async fn region_page(db: &Db, slug: &str, sort: PlanSort) -> anyhow::Result<
     .iter()
     .map(|row| country_ref(row, "code", "slug", "name"))
     .collect::<anyhow::Result<_>>()?;
-    Ok(Some(RegionDetail { summary, plans, countries }))
+    Ok(Some(RegionDetail {
+        summary,
+        plans,
+        countries,
+    }))
 }
 
 /// `/plan/{id}`: one plan with its full coverage.
 pub async fn plan_detail(db: &Db, id: &str) -> anyhow::Result<Option<PlanDetail>> {
-    let sql = format!("SELECT {PLAN_COLUMNS} FROM plans p {PLAN_JOINS} WHERE p.id = $1 AND p.active = TRUE");
-    let Some(row) = sqlx::query(&sql).bind(id).fetch_optional(db.pool()).await.context("Failed to load the plan")? else {
+    let sql = format!(
+        "SELECT {PLAN_COLUMNS} FROM plans p {PLAN_JOINS} WHERE p.id = $1 AND p.active = TRUE"
+    );
+    let Some(row) = sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await
+        .context("Failed to load the plan")?
+    else {
         return Ok(None);
     };
     let plan = plan_summary(&row)?;
@@ -207,7 +266,14 @@ pub async fn plan_detail(db: &Db, id: &str) -> anyhow::Result<Option<PlanDetail>
     };
     // Top-ups need a compatibility class; eSIMfx lists compatible add-ons by it.
     let topups_available = row.try_get::<Option<String>, _>("topup_class")?.is_some();
-    Ok(Some(PlanDetail { plan, coverage, region, home_country, topups_available, activation_window_days: ACTIVATION_WINDOW_DAYS }))
+    Ok(Some(PlanDetail {
+        plan,
+        coverage,
+        region,
+        home_country,
+        topups_available,
+        activation_window_days: ACTIVATION_WINDOW_DAYS,
+    }))
 }
 
 /// How many plans are on sale.
@@ -228,7 +294,11 @@ pub struct Sitemap {
 }
 
 pub async fn sitemap(db: &Db) -> anyhow::Result<Sitemap> {
-    let countries = country_summaries(db, "").await?.into_iter().map(|(s, _)| s.country.slug).collect();
+    let countries = country_summaries(db, "")
+        .await?
+        .into_iter()
+        .map(|(s, _)| s.country.slug)
+        .collect();
     let regions = regions(db).await?.into_iter().map(|r| r.slug).collect();
     let plans = sqlx::query("SELECT id FROM plans WHERE active = TRUE ORDER BY id")
         .fetch_all(db.pool())
@@ -237,25 +307,45 @@ pub async fn sitemap(db: &Db) -> anyhow::Result<Sitemap> {
         .iter()
         .map(|row| row.try_get::<String, _>("id"))
         .collect::<Result<_, _>>()?;
-    Ok(Sitemap { countries, regions, plans })
+    Ok(Sitemap {
+        countries,
+        regions,
+        plans,
+    })
 }
 
 fn plan_summary(row: &AnyRow) -> anyhow::Result<PlanSummary> {
     let id: String = row.try_get("id")?;
     let data = match row.try_get::<Option<i64>, _>("data_bytes")? {
-        Some(bytes) => DataAllowance::Limited { bytes: bytes as u64 },
+        Some(bytes) => DataAllowance::Limited {
+            bytes: bytes as u64,
+        },
         None => DataAllowance::Unlimited,
     };
     let validity_days = row.try_get::<i64, _>("validity_days")? as u32;
-    let price = money(Some(row.try_get("retail_minor")?), Some(row.try_get("currency")?))?.context("a plan without a price")?;
-    let networks: Vec<Network> =
-        serde_json::from_str(&row.try_get::<String, _>("networks")?).with_context(|| format!("plan {id} has unreadable networks"))?;
-    let coverage_label = match (row.try_get::<Option<String>, _>("home_name")?, row.try_get::<Option<String>, _>("region_name")?) {
+    let price = money(
+        Some(row.try_get("retail_minor")?),
+        Some(row.try_get("currency")?),
+    )?
+    .context("a plan without a price")?;
+    let networks: Vec<Network> = serde_json::from_str(&row.try_get::<String, _>("networks")?)
+        .with_context(|| format!("plan {id} has unreadable networks"))?;
+    let coverage_label = match (
+        row.try_get::<Option<String>, _>("home_name")?,
+        row.try_get::<Option<String>, _>("region_name")?,
+    ) {
         (Some(country), _) => country,
-        (None, Some(region)) => format!("{region} · {} countries", row.try_get::<i64, _>("coverage_count")?),
+        (None, Some(region)) => format!(
+            "{region} · {} countries",
+            row.try_get::<i64, _>("coverage_count")?
+        ),
         (None, None) => "Multiple countries".into(),
     };
-    let destination = coverage_label.split(" · ").next().unwrap_or_default().to_owned();
+    let destination = coverage_label
+        .split(" · ")
+        .next()
+        .unwrap_or_default()
+        .to_owned();
     Ok(PlanSummary {
         title: format!("{destination} {data} · {validity_days} days"),
         id,

@@ -38,7 +38,10 @@ pub enum SyncError {
         source: ProviderError,
     },
     #[error("the {provider} catalogue did not stop paging after {pages} pages")]
-    EndlessPaging { provider: &'static str, pages: usize },
+    EndlessPaging {
+        provider: &'static str,
+        pages: usize,
+    },
     #[error("the {provider} catalogue came back empty; keeping the current one")]
     Empty { provider: &'static str },
     #[error(transparent)]
@@ -47,7 +50,11 @@ pub enum SyncError {
 
 /// Syncs one provider's catalogue into the database and records the attempt.
 #[tracing::instrument(skip_all, fields(provider = %provider.id()))]
-pub async fn sync_provider(db: &Db, provider: &dyn EsimProvider, pricing: PricingPolicy) -> Result<SyncReport, SyncError> {
+pub async fn sync_provider(
+    db: &Db,
+    provider: &dyn EsimProvider,
+    pricing: PricingPolicy,
+) -> Result<SyncReport, SyncError> {
     let started_at = now_millis();
     let result: Result<SyncReport, SyncError> = async {
         let (products, rejected) = fetch_all(provider).await?;
@@ -56,11 +63,23 @@ pub async fn sync_provider(db: &Db, provider: &dyn EsimProvider, pricing: Pricin
         Ok(report)
     }
     .await;
-    let error = result.as_ref().err().map(|e| error_chain(e as &dyn std::error::Error));
-    record(db, provider.id().as_str(), started_at, result.as_ref().ok(), error.as_deref()).await?;
+    let error = result
+        .as_ref()
+        .err()
+        .map(|e| error_chain(e as &dyn std::error::Error));
+    record(
+        db,
+        provider.id().as_str(),
+        started_at,
+        result.as_ref().ok(),
+        error.as_deref(),
+    )
+    .await?;
     match &result {
         Ok(report) => tracing::info!(?report, "catalogue sync finished"),
-        Err(e) => tracing::warn!(error = ?error, "catalogue sync failed; keeping the last good catalogue: {e}"),
+        Err(e) => {
+            tracing::warn!(error = ?error, "catalogue sync failed; keeping the last good catalogue: {e}")
+        }
     }
     result
 }
@@ -84,9 +103,17 @@ async fn fetch_all(provider: &dyn EsimProvider) -> Result<(Vec<Product>, usize),
     let mut cursor: Option<PageCursor> = None;
     let mut seen_cursors = HashSet::new();
     for _ in 0..MAX_PAGES {
-        let page = fetch_page(provider, cursor.clone()).await.map_err(|source| SyncError::Provider { provider: name, source })?;
+        let page = fetch_page(provider, cursor.clone())
+            .await
+            .map_err(|source| SyncError::Provider {
+                provider: name,
+                source,
+            })?;
         for reason in &page.rejected {
-            tracing::warn!(provider = name, "skipping a product that failed validation: {reason}");
+            tracing::warn!(
+                provider = name,
+                "skipping a product that failed validation: {reason}"
+            );
         }
         rejected += page.rejected.len();
         products.extend(page.items);
@@ -106,17 +133,25 @@ async fn fetch_all(provider: &dyn EsimProvider) -> Result<(Vec<Product>, usize),
             }
         }
     }
-    Err(SyncError::EndlessPaging { provider: name, pages: seen_cursors.len() + 1 })
+    Err(SyncError::EndlessPaging {
+        provider: name,
+        pages: seen_cursors.len() + 1,
+    })
 }
 
-async fn fetch_page(provider: &dyn EsimProvider, cursor: Option<PageCursor>) -> Result<providers::Page<Product>, ProviderError> {
+async fn fetch_page(
+    provider: &dyn EsimProvider,
+    cursor: Option<PageCursor>,
+) -> Result<providers::Page<Product>, ProviderError> {
     let mut delay = Duration::from_millis(200);
     let mut attempt = 1;
     loop {
         match provider.list_products(cursor.clone()).await {
             Err(e) if e.is_retryable() && attempt < PAGE_ATTEMPTS => {
                 let wait = match &e {
-                    ProviderError::RateLimited { retry_after: Some(after) } => (*after).min(Duration::from_secs(30)),
+                    ProviderError::RateLimited {
+                        retry_after: Some(after),
+                    } => (*after).min(Duration::from_secs(30)),
                     _ => delay,
                 };
                 tracing::info!(attempt, "catalogue page failed ({e}); retrying in {wait:?}");
@@ -149,11 +184,22 @@ async fn geography(db: &Db) -> anyhow::Result<Geography> {
     let mut countries = HashMap::new();
     let mut mcc_to_country = HashMap::new();
     for row in rows {
-        let code = CountryCode::parse(&row.try_get::<String, _>("code")?).context("A stored country code is invalid")?;
-        for mcc in row.try_get::<String, _>("mccs")?.split('|').filter(|m| !m.is_empty()) {
+        let code = CountryCode::parse(&row.try_get::<String, _>("code")?)
+            .context("A stored country code is invalid")?;
+        for mcc in row
+            .try_get::<String, _>("mccs")?
+            .split('|')
+            .filter(|m| !m.is_empty())
+        {
             mcc_to_country.entry(mcc.to_owned()).or_insert(code);
         }
-        countries.insert(code, CountryInfo { slug: row.try_get("slug")?, region: row.try_get("region_slug")? });
+        countries.insert(
+            code,
+            CountryInfo {
+                slug: row.try_get("slug")?,
+                region: row.try_get("region_slug")?,
+            },
+        );
     }
     let region_slugs = sqlx::query("SELECT slug FROM regions")
         .fetch_all(db.pool())
@@ -162,7 +208,11 @@ async fn geography(db: &Db) -> anyhow::Result<Geography> {
         .into_iter()
         .map(|row| row.try_get::<String, _>("slug"))
         .collect::<Result<_, _>>()?;
-    Ok(Geography { countries, region_slugs, mcc_to_country })
+    Ok(Geography {
+        countries,
+        region_slugs,
+        mcc_to_country,
+    })
 }
 
 /// A product placed on Tern's map, ready to store.
@@ -182,8 +232,12 @@ struct PlacedPlan<'a> {
 
 impl Geography {
     fn place<'a>(&self, product: &'a Product) -> Option<PlacedPlan<'a>> {
-        let mut coverage: Vec<CountryCode> =
-            product.coverage.iter().copied().filter(|c| self.countries.contains_key(c)).collect();
+        let mut coverage: Vec<CountryCode> = product
+            .coverage
+            .iter()
+            .copied()
+            .filter(|c| self.countries.contains_key(c))
+            .collect();
         coverage.sort();
         coverage.dedup();
         if coverage.len() < product.coverage.len() {
@@ -225,10 +279,18 @@ impl Geography {
     /// The provider's name says the region ("europe_10GB_30Day"); otherwise one shared region, else Global.
     fn region_of(&self, name: &str, coverage: &[CountryCode]) -> String {
         let lower = name.to_ascii_lowercase();
-        if let Some(slug) = self.region_slugs.iter().find(|slug| lower.starts_with(&format!("{}_", slug.replace('-', "_")))) {
+        if let Some(slug) = self
+            .region_slugs
+            .iter()
+            .find(|slug| lower.starts_with(&format!("{}_", slug.replace('-', "_"))))
+        {
             return slug.clone();
         }
-        let regions: HashSet<&str> = coverage.iter().filter_map(|c| self.countries.get(c)).map(|c| c.region.as_str()).collect();
+        let regions: HashSet<&str> = coverage
+            .iter()
+            .filter_map(|c| self.countries.get(c))
+            .map(|c| c.region.as_str())
+            .collect();
         match regions.into_iter().collect::<Vec<_>>().as_slice() {
             [one] => (*one).to_owned(),
             _ => "global".to_owned(),
@@ -237,7 +299,11 @@ impl Geography {
 
     fn label_slug(&self, plan: &PlacedPlan<'_>) -> String {
         match (&plan.home_country, &plan.region) {
-            (Some(code), _) => self.countries.get(code).map(|c| c.slug.clone()).unwrap_or_else(|| code.as_str().to_lowercase()),
+            (Some(code), _) => self
+                .countries
+                .get(code)
+                .map(|c| c.slug.clone())
+                .unwrap_or_else(|| code.as_str().to_lowercase()),
             (None, Some(region)) => region.clone(),
             (None, None) => "plan".into(),
         }
@@ -251,50 +317,92 @@ struct Existing {
     active: bool,
 }
 
-async fn apply(db: &Db, provider: &'static str, products: &[Product], pricing: PricingPolicy) -> Result<SyncReport, SyncError> {
+async fn apply(
+    db: &Db,
+    provider: &'static str,
+    products: &[Product],
+    pricing: PricingPolicy,
+) -> Result<SyncReport, SyncError> {
     let geography = geography(db).await?;
     let mut existing: HashMap<String, Existing> = HashMap::new();
-    for row in sqlx::query("SELECT id, provider_product_id, content_hash, retail_minor, active FROM plans WHERE provider = $1")
-        .bind(provider)
-        .fetch_all(db.pool())
-        .await
-        .context("Failed to load existing plans")?
+    for row in sqlx::query(
+        "SELECT id, provider_product_id, content_hash, retail_minor,
+           CAST(CASE WHEN active THEN 1 ELSE 0 END AS BIGINT) AS active
+         FROM plans WHERE provider = $1",
+    )
+    .bind(provider)
+    .fetch_all(db.pool())
+    .await
+    .context("Failed to load existing plans")?
     {
         existing.insert(
-            row.try_get("provider_product_id").context("provider_product_id")?,
+            row.try_get("provider_product_id")
+                .context("provider_product_id")?,
             Existing {
                 id: row.try_get("id").context("id")?,
                 content_hash: row.try_get("content_hash").context("content_hash")?,
                 retail_minor: row.try_get("retail_minor").context("retail_minor")?,
-                active: row.try_get("active").context("active")?,
+                // sqlx's Any driver cannot decode SQLite booleans, so the flag is read as an integer.
+                active: row.try_get::<i64, _>("active").context("active")? == 1,
             },
         );
     }
 
     let now = now_millis();
-    let mut report = SyncReport { fetched: products.len(), ..SyncReport::default() };
+    let mut report = SyncReport {
+        fetched: products.len(),
+        ..SyncReport::default()
+    };
     let mut seen = HashSet::new();
-    let mut tx = db.pool().begin().await.context("Failed to begin the catalogue transaction")?;
+    let mut tx = db
+        .pool()
+        .begin()
+        .await
+        .context("Failed to begin the catalogue transaction")?;
     for product in products {
         let product_id = product.product.0.as_str();
         if !seen.insert(product_id) {
             continue;
         }
         let Some(plan) = geography.place(product) else {
-            tracing::warn!(product = product_id, "skipping a product that covers no country Tern lists");
+            tracing::warn!(
+                product = product_id,
+                "skipping a product that covers no country Tern lists"
+            );
             report.rejected += 1;
             continue;
         };
         let retail = pricing.retail(product.wholesale).minor;
-        let hash = format!("{:016x}", plan_id::fnv1a(&serde_json::to_vec(&plan).context("Failed to hash a plan")?));
+        let hash = format!(
+            "{:016x}",
+            plan_id::fnv1a(&serde_json::to_vec(&plan).context("Failed to hash a plan")?)
+        );
         match existing.get(product_id) {
             None => {
-                let id = plan_id::generate(&geography.label_slug(&plan), plan.data, plan.validity_days, provider, product_id);
-                insert_plan(&mut tx, &id, provider, product_id, &plan, retail, &hash, now).await?;
+                let id = plan_id::generate(
+                    &geography.label_slug(&plan),
+                    plan.data,
+                    plan.validity_days,
+                    provider,
+                    product_id,
+                );
+                insert_plan(
+                    &mut tx, &id, provider, product_id, &plan, retail, &hash, now,
+                )
+                .await?;
                 report.inserted += 1;
             }
             Some(old) if old.content_hash != hash || !old.active || old.retail_minor != retail => {
-                update_plan(&mut tx, &old.id, &plan, retail, &hash, now, old.content_hash != hash).await?;
+                update_plan(
+                    &mut tx,
+                    &old.id,
+                    &plan,
+                    retail,
+                    &hash,
+                    now,
+                    old.content_hash != hash,
+                )
+                .await?;
                 report.updated += 1;
             }
             Some(_) => {}
@@ -312,13 +420,15 @@ async fn apply(db: &Db, provider: &'static str, products: &[Product], pricing: P
             report.deactivated += 1;
         }
     }
-    tx.commit().await.context("Failed to commit the catalogue")?;
+    tx.commit()
+        .await
+        .context("Failed to commit the catalogue")?;
     Ok(report)
 }
 
 type Tx<'c> = sqlx::Transaction<'c, sqlx::Any>;
 
-#[allow(clippy::too_many_arguments)]
+#[expect(clippy::too_many_arguments)]
 async fn insert_plan(
     tx: &mut Tx<'_>,
     id: &str,
@@ -402,7 +512,11 @@ async fn update_plan(
     Ok(())
 }
 
-async fn insert_coverage(tx: &mut Tx<'_>, plan_id: &str, coverage: &[CountryCode]) -> anyhow::Result<()> {
+async fn insert_coverage(
+    tx: &mut Tx<'_>,
+    plan_id: &str,
+    coverage: &[CountryCode],
+) -> anyhow::Result<()> {
     for code in coverage {
         sqlx::query("INSERT INTO plan_coverage (plan_id, country_code) VALUES ($1, $2)")
             .bind(plan_id)
@@ -414,7 +528,13 @@ async fn insert_coverage(tx: &mut Tx<'_>, plan_id: &str, coverage: &[CountryCode
     Ok(())
 }
 
-async fn record(db: &Db, provider: &str, started_at: i64, report: Option<&SyncReport>, error: Option<&str>) -> anyhow::Result<()> {
+async fn record(
+    db: &Db,
+    provider: &str,
+    started_at: i64,
+    report: Option<&SyncReport>,
+    error: Option<&str>,
+) -> anyhow::Result<()> {
     let report = report.cloned().unwrap_or_default();
     sqlx::query(
         "INSERT INTO catalogue_syncs (id, provider, started_at, finished_at, succeeded, fetched, inserted, updated,
