@@ -12,6 +12,14 @@ pub fn provide_site_info() {
     provide_context::<SiteInfoResource>(OnceResource::new(get_site_info()));
 }
 
+/// The site's absolute base URL, or "" when it could not be loaded (links then stay relative).
+pub async fn public_url(site: Option<SiteInfoResource>) -> String {
+    match site {
+        Some(site) => site.await.map(|info| info.public_url).unwrap_or_default(),
+        None => String::new(),
+    }
+}
+
 #[component]
 pub fn PageMeta(title: String, description: String, path: String) -> impl IntoView {
     let site = use_context::<SiteInfoResource>();

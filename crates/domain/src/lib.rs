@@ -3,7 +3,10 @@
 pub mod catalogue;
 pub mod country;
 pub mod data;
+pub mod email;
+pub mod esim;
 pub mod money;
+pub mod order;
 pub mod pricing;
 pub mod search;
 
@@ -13,4 +16,7 @@ pub use catalogue::{
 };
 pub use country::{CountryCode, InvalidCountryCode};
 pub use data::DataAllowance;
+pub use email::{Email, InvalidEmail};
+pub use esim::{ActivationCode, Iccid, InvalidActivationCode, InvalidIccid};
 pub use money::{Currency, InvalidMoney, Money};
+pub use order::{EsimInstall, InvalidTransition, OrderMilestone, OrderPage, OrderStatus};

@@ -1,4 +1,4 @@
-//! The eSIMfx reseller API (seed 004): catalogue through the v2 product API.
+//! The eSIMfx reseller API (seed 004): catalogue through the v2 product API, synchronous ordering.
 
 mod client;
 mod mapping;
@@ -6,7 +6,10 @@ mod wire;
 
 pub use client::{EsimfxClient, EsimfxConfig};
 
-use crate::{EsimProvider, Page, PageCursor, Product, ProductRef, ProviderError, ProviderId};
+use crate::{
+    EsimProvider, OrderKind, OrderRequest, Page, PageCursor, Product, ProductRef, ProviderError,
+    ProviderId, ProvisionOutcome,
+};
 use async_trait::async_trait;
 
 /// Stored with every plan and order eSIMfx serves.
@@ -58,5 +61,33 @@ impl EsimProvider for EsimfxClient {
             .get("/product/api/v1/get_product", &[("id", product.0.as_str())])
             .await?;
         mapping::product(raw).map_err(|message| ProviderError::MalformedResponse { message })
+    }
+
+    #[tracing::instrument(skip(self), fields(provider = "esimfx"))]
+    async fn place_order(&self, request: &OrderRequest) -> Result<ProvisionOutcome, ProviderError> {
+        let body = match &request.kind {
+            OrderKind::NewEsim => wire::CreateOrderRequest {
+                operation_type: "NEW",
+                iccid: None,
+                product: wire::ProductId {
+                    id: &request.product.0,
+                },
+            },
+            OrderKind::TopUp { iccid } => wire::CreateOrderRequest {
+                operation_type: "TOPUP",
+                iccid: Some(iccid.as_str()),
+                product: wire::ProductId {
+                    id: &request.product.0,
+                },
+            },
+        };
+        let order: wire::OrderData = self
+            .post_idempotent(
+                "/order/api/v1/create_order",
+                &body,
+                &request.idempotency_key,
+            )
+            .await?;
+        mapping::provisioned(order, &request.kind).map(ProvisionOutcome::Ready)
     }
 }

@@ -2,9 +2,11 @@
 
 pub mod error;
 pub mod esimfx;
+pub mod ordering;
 pub mod product;
 
 pub use error::ProviderError;
+pub use ordering::{OrderKind, OrderRequest, ProvisionOutcome, ProvisionedEsim};
 pub use product::{NetworkInfo, Page, PageCursor, Product, ProductRef, ProviderId};
 
 use async_trait::async_trait;
@@ -23,4 +25,8 @@ pub trait EsimProvider: Send + Sync {
 
     /// One product, fresh from the provider.
     async fn get_product(&self, product: &ProductRef) -> Result<Product, ProviderError>;
+
+    /// Places an order; the idempotency key makes a repeat of the same request harmless.
+    /// Only ever called once the traveller's payment is confirmed.
+    async fn place_order(&self, request: &OrderRequest) -> Result<ProvisionOutcome, ProviderError>;
 }

@@ -3,7 +3,7 @@
 use crate::api::catalogue::get_country_page;
 use crate::components::json_ld::{destination_product, JsonLd};
 use crate::components::load_error::LoadError;
-use crate::components::page_meta::PageMeta;
+use crate::components::page_meta::{public_url, PageMeta, SiteInfoResource};
 use crate::components::plan_card::PlanCard;
 use crate::components::sort_links::SortLinks;
 use crate::pages::not_found_page::NotFoundPage;
@@ -25,12 +25,13 @@ pub fn CountryPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading plans…"</p> }>
             {move || Suspend::new(async move {
                 let sort = sort();
+                let base = public_url(site).await;
                 match page.await {
                     Ok(Some(page)) => {
                         let country = page.summary.country.clone();
                         let path = format!("/esim/{}", country.slug);
                         let all: Vec<_> = page.local_plans.iter().chain(&page.regional_plans).cloned().collect();
-                        let json_ld = destination_product(&country.name, &all, &path);
+                        let json_ld = destination_product(&country.name, &all, &format!("{base}{path}"));
                         let from = page.summary.from_price.map(|p| format!(" from {p}")).unwrap_or_default();
                         let plan_count = page.summary.plan_count;
                         view! {

@@ -3,7 +3,7 @@
 use crate::api::catalogue::get_plan;
 use crate::components::json_ld::{plan_product, JsonLd};
 use crate::components::load_error::LoadError;
-use crate::components::page_meta::PageMeta;
+use crate::components::page_meta::{public_url, PageMeta, SiteInfoResource};
 use crate::pages::not_found_page::NotFoundPage;
 use domain::{CountryCode, Network, PlanDetail};
 use leptos::prelude::*;
@@ -14,11 +14,13 @@ pub fn PlanPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let plan = Resource::new(id, get_plan);
+    let site = use_context::<SiteInfoResource>();
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading plan…"</p> }>
             {move || Suspend::new(async move {
+                let base = public_url(site).await;
                 match plan.await {
-                    Ok(Some(detail)) => view! { <PlanDetailView detail/> }.into_any(),
+                    Ok(Some(detail)) => view! { <PlanDetailView detail base/> }.into_any(),
                     Ok(None) => view! { <NotFoundPage/> }.into_any(),
                     Err(_) => view! { <LoadError/> }.into_any(),
                 }
@@ -28,7 +30,7 @@ pub fn PlanPage() -> impl IntoView {
 }
 
 #[component]
-fn PlanDetailView(detail: PlanDetail) -> impl IntoView {
+fn PlanDetailView(detail: PlanDetail, base: String) -> impl IntoView {
     let PlanDetail {
         plan,
         coverage,
@@ -38,7 +40,7 @@ fn PlanDetailView(detail: PlanDetail) -> impl IntoView {
         activation_window_days,
     } = detail;
     let path = format!("/plan/{}", plan.id);
-    let json_ld = plan_product(&plan, &path);
+    let json_ld = plan_product(&plan, &format!("{base}{path}"));
     let per_gb = plan.price_per_gb().map(|m| format!("{m} per GB"));
     let networks = networks_by_country(&plan.networks, &coverage);
     let back = match (&home_country, &region) {

@@ -3,7 +3,7 @@
 use crate::api::catalogue::get_region_page;
 use crate::components::json_ld::{destination_product, JsonLd};
 use crate::components::load_error::LoadError;
-use crate::components::page_meta::PageMeta;
+use crate::components::page_meta::{public_url, PageMeta, SiteInfoResource};
 use crate::components::plan_card::PlanCard;
 use crate::components::sort_links::SortLinks;
 use crate::pages::not_found_page::NotFoundPage;
@@ -25,11 +25,12 @@ pub fn RegionPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading plans…"</p> }>
             {move || Suspend::new(async move {
                 let sort = sort();
+                let base = public_url(site).await;
                 match page.await {
                     Ok(Some(region)) => {
                         let name = region.summary.name.clone();
                         let path = format!("/esim/region/{}", region.summary.slug);
-                        let json_ld = destination_product(&name, &region.plans, &path);
+                        let json_ld = destination_product(&name, &region.plans, &format!("{base}{path}"));
                         let from = region.summary.from_price.map(|p| format!(" from {p}")).unwrap_or_default();
                         let country_count = region.countries.len();
                         view! {

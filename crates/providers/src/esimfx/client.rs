@@ -90,6 +90,24 @@ impl EsimfxClient {
             .await
     }
 
+    /// A JSON POST that creates something: carries the mandatory `X-Idempotency-Key`.
+    pub(super) async fn post_idempotent<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+        idempotency_key: &str,
+    ) -> Result<T, ProviderError> {
+        let url = format!("{}{path}", self.config.base_url);
+        self.authorised(|token| {
+            self.http
+                .post(&url)
+                .json(body)
+                .bearer_auth(token)
+                .header("X-Idempotency-Key", idempotency_key)
+        })
+        .await
+    }
+
     /// Sends with a valid token; on 401 the token is renewed and the request sent once more.
     async fn authorised<T: DeserializeOwned>(
         &self,

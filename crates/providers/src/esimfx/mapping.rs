@@ -1,9 +1,11 @@
 //! eSIMfx wire types into Tern's units, rejecting anything that does not make sense.
 
 use super::wire;
-use crate::{NetworkInfo, PageCursor, Product, ProductRef, ProviderError};
+use crate::{
+    NetworkInfo, OrderKind, PageCursor, Product, ProductRef, ProviderError, ProvisionedEsim,
+};
 use domain::data::{GIB, MIB};
-use domain::{CountryCode, Currency, DataAllowance, Money};
+use domain::{ActivationCode, CountryCode, Currency, DataAllowance, Iccid, Money};
 
 /// Maps one catalogue entry; the error says which product and why, for the sync log.
 pub fn product(raw: wire::Product) -> Result<Product, String> {
@@ -78,6 +80,50 @@ pub fn product(raw: wire::Product) -> Result<Product, String> {
         wholesale,
         topup_class: raw.imsi_profile.filter(|p| !p.is_empty()),
         networks,
+    })
+}
+
+/// A completed order: its id, the ICCID, and for a new eSIM the activation code split out of `esim_qr`.
+pub fn provisioned(
+    order: wire::OrderData,
+    kind: &OrderKind,
+) -> Result<ProvisionedEsim, ProviderError> {
+    let malformed = |message: String| ProviderError::MalformedResponse { message };
+    let provider_order_id = order
+        .id
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| malformed("order without an id".into()))?;
+    match order.status.as_deref() {
+        Some("COMPLETED") => {}
+        other => {
+            return Err(malformed(format!(
+                "order {provider_order_id} has status {other:?}, not COMPLETED"
+            )))
+        }
+    }
+    let esim = order
+        .esim
+        .ok_or_else(|| malformed(format!("order {provider_order_id} has no eSIM")))?;
+    let iccid = Iccid::parse(esim.iccid.as_deref().unwrap_or_default())
+        .map_err(|e| malformed(e.to_string()))?;
+    if let OrderKind::TopUp { iccid: wanted } = kind {
+        if *wanted != iccid {
+            return Err(malformed(format!("top-up landed on {iccid}, not {wanted}")));
+        }
+        return Ok(ProvisionedEsim {
+            provider_order_id,
+            iccid,
+            activation: None,
+        });
+    }
+    let qr = esim
+        .esim_qr
+        .ok_or_else(|| malformed(format!("order {provider_order_id} has no esim_qr")))?;
+    let activation = ActivationCode::parse_lpa(&qr).map_err(|e| malformed(e.to_string()))?;
+    Ok(ProvisionedEsim {
+        provider_order_id,
+        iccid,
+        activation: Some(activation),
     })
 }
 
@@ -192,6 +238,47 @@ mod tests {
             break_it(&mut raw);
             assert!(product(raw).is_err(), "case {i} should be rejected");
         }
+    }
+
+    fn documented_order() -> wire::OrderData {
+        // The create_order example from the provider notes §2.3.
+        serde_json::from_value(serde_json::json!({
+            "id": "01b47ffa-4a74-4209-87e2-d282e2740001",
+            "status": "COMPLETED",
+            "creation_time": "2025-08-01T03:07:11Z",
+            "subscription": { "upper_limit_amount": 10737418240u64, "amount_unit": "Byte", "status": "PENDING" },
+            "esim": { "iccid": "89440000000000000001", "esim_qr": "LPA:1$rsp.truphone.com$JQ-2D51JC-ABCDEF", "status": "PROVISIONED" }
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_completed_order_yields_the_esim_and_its_activation_code() {
+        let esim = provisioned(documented_order(), &OrderKind::NewEsim).unwrap();
+        assert_eq!(
+            esim.provider_order_id,
+            "01b47ffa-4a74-4209-87e2-d282e2740001"
+        );
+        assert_eq!(esim.iccid.as_str(), "89440000000000000001");
+        let code = esim.activation.unwrap();
+        assert_eq!(
+            (code.smdp_address.as_str(), code.matching_id.as_str()),
+            ("rsp.truphone.com", "JQ-2D51JC-ABCDEF")
+        );
+    }
+
+    #[test]
+    fn orders_missing_what_a_traveller_needs_are_malformed() {
+        let mut no_qr = documented_order();
+        no_qr.esim.as_mut().unwrap().esim_qr = Some("not an lpa".into());
+        assert!(provisioned(no_qr, &OrderKind::NewEsim).is_err());
+        let mut failed = documented_order();
+        failed.status = Some("FAILED".into());
+        assert!(provisioned(failed, &OrderKind::NewEsim).is_err());
+        let other_esim = OrderKind::TopUp {
+            iccid: Iccid::parse("89440000000000000999").unwrap(),
+        };
+        assert!(provisioned(documented_order(), &other_esim).is_err());
     }
 
     #[test]

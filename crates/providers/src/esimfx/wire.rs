@@ -68,3 +68,30 @@ pub struct Network {
     pub name: Option<String>,
     pub speed: Option<String>,
 }
+
+#[derive(Debug, Serialize)]
+pub struct CreateOrderRequest<'a> {
+    pub operation_type: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iccid: Option<&'a str>,
+    pub product: ProductId<'a>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProductId<'a> {
+    pub id: &'a str,
+}
+
+/// `create_order`'s `data`: the order, its subscription and the eSIM.
+#[derive(Debug, Deserialize)]
+pub struct OrderData {
+    pub id: Option<String>,
+    pub status: Option<String>,
+    pub esim: Option<Esim>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Esim {
+    pub iccid: Option<String>,
+    pub esim_qr: Option<String>,
+}
