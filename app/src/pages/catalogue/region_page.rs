@@ -21,6 +21,7 @@ pub fn RegionPage() -> impl IntoView {
         move || (slug(), sort()),
         |(slug, sort)| get_region_page(slug, sort.as_query().to_owned()),
     );
+    let site = use_context::<SiteInfoResource>();
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading plans…"</p> }>
             {move || Suspend::new(async move {
