@@ -1,4 +1,6 @@
 //! Tern's web UI: the HTML shell, routes, pages, components and the server functions they call.
+// Release builds keep every view's full type; the search component's nesting needs more than the default 128.
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod components;
