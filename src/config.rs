@@ -16,6 +16,73 @@ pub struct Settings {
     pub esimfx: EsimfxSettings,
     pub margin_percent: u32,
     pub catalogue_sync_interval: Duration,
+    pub stripe: StripeSettings,
+    pub mail: MailSettings,
+    pub jobs: JobSettings,
+}
+
+/// Stripe; no secret key means Tern's in-process Stripe sandbox (test mode).
+#[derive(Clone, Default)]
+pub struct StripeSettings {
+    pub secret_key: Option<String>,
+    pub webhook_secret: Option<String>,
+    /// Another Stripe-compatible API base, e.g. a local Stripe sandbox.
+    pub api_base: Option<String>,
+}
+
+impl std::fmt::Debug for StripeSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StripeSettings")
+            .field(
+                "secret_key",
+                &self.secret_key.as_ref().map(|_| "<redacted>"),
+            )
+            .field(
+                "webhook_secret",
+                &self.webhook_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("api_base", &self.api_base)
+            .finish()
+    }
+}
+
+/// Email: over SMTP when `smtp_url` is set, otherwise into the outbox folder.
+#[derive(Clone)]
+pub struct MailSettings {
+    pub smtp_url: Option<String>,
+    pub from: String,
+    pub outbox_dir: std::path::PathBuf,
+}
+
+impl std::fmt::Debug for MailSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailSettings")
+            .field("smtp_url", &self.smtp_url.as_ref().map(|_| "<redacted>"))
+            .field("from", &self.from)
+            .field("outbox_dir", &self.outbox_dir)
+            .finish()
+    }
+}
+
+/// Background job tuning.
+#[derive(Debug, Clone)]
+pub struct JobSettings {
+    /// First retry delay; doubles each attempt.
+    pub retry_base: Duration,
+    /// Retryable provider errors become permanent after this many attempts.
+    pub max_attempts: u32,
+    /// How long a claimed job is reserved before another worker may resume it.
+    pub lease: Duration,
+}
+
+impl Default for JobSettings {
+    fn default() -> Self {
+        JobSettings {
+            retry_base: Duration::from_secs(2),
+            max_attempts: 8,
+            lease: Duration::from_secs(120),
+        }
+    }
 }
 
 /// How to reach eSIMfx; no URL means the in-process sandbox.
@@ -70,8 +137,34 @@ impl Settings {
             esimfx,
             margin_percent,
             catalogue_sync_interval: Duration::from_secs(sync_secs),
+            stripe: stripe_settings()?,
+            mail: MailSettings {
+                smtp_url: var("SMTP_URL"),
+                from: var("TERN_MAIL_FROM")
+                    .unwrap_or_else(|| "Tern <orders@tern.example>".to_owned()),
+                outbox_dir: var("TERN_OUTBOX_DIR")
+                    .unwrap_or_else(|| "var/outbox".to_owned())
+                    .into(),
+            },
+            jobs: JobSettings {
+                retry_base: Duration::from_millis(parse_var("TERN_JOB_RETRY_BASE_MS", 2000)?),
+                max_attempts: parse_var("TERN_JOB_MAX_ATTEMPTS", 8)?,
+                lease: Duration::from_secs(parse_var("TERN_JOB_LEASE_SECS", 120)?),
+            },
         })
     }
+}
+
+fn stripe_settings() -> anyhow::Result<StripeSettings> {
+    let settings = StripeSettings {
+        secret_key: var("STRIPE_SECRET_KEY"),
+        webhook_secret: var("STRIPE_WEBHOOK_SECRET"),
+        api_base: var("STRIPE_API_BASE"),
+    };
+    if settings.secret_key.is_some() && settings.webhook_secret.is_none() {
+        bail!("STRIPE_SECRET_KEY is set, so STRIPE_WEBHOOK_SECRET is needed too (webhooks are verified)");
+    }
+    Ok(settings)
 }
 
 fn var(name: &str) -> Option<String> {

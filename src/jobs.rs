@@ -1,3 +1,4 @@
 //! Background jobs that run for the life of the server.
 
 pub mod catalogue_sync;
+pub mod worker;

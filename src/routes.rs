@@ -1,11 +1,14 @@
 //! The HTTP routes: Leptos pages and server functions, static files, and a few plain endpoints.
 
+mod checkout;
 mod health;
+mod outbox;
 mod seo;
+mod webhooks;
 
 use app::state::AppState;
 use app::{shell, App};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -28,6 +31,10 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/robots.txt", get(seo::robots))
         .route("/sitemap.xml", get(seo::sitemap))
+        .route("/webhooks/stripe", post(webhooks::stripe))
+        .route("/checkout", post(checkout::start))
+        .route("/dev/outbox", get(outbox::list))
+        .route("/dev/outbox/{email_id}/qr.png", get(outbox::qr))
         .with_state(state.clone());
     Router::new()
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), render)

@@ -6,14 +6,20 @@ use anyhow::Context;
 use app::state::AppState;
 use axum::serve::ListenerExt;
 use leptos::config::LeptosOptions;
+use payments::{PaymentGateway, StripeConfig, StripeGateway};
 use providers::esimfx::{EsimfxClient, EsimfxConfig};
 use providers::EsimProvider;
 use sandbox::esimfx::{EsimfxSandbox, EsimfxSandboxConfig, RunningSandbox};
+use sandbox::stripe::{RunningStripeSandbox, StripeSandbox, StripeSandboxConfig};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use store::mail::Mailer;
+use store::orders::FulfilmentContext;
 use store::{Db, PricingPolicy};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tokio::sync::Notify;
 
 /// A started Tern: listening, with its jobs running.
 pub struct Application {
@@ -24,7 +30,15 @@ pub struct Application {
     listener: TcpListener,
     first_sync: watch::Receiver<bool>,
     /// Kept alive for as long as the application runs.
-    _sandboxes: Vec<RunningSandbox>,
+    _sandboxes: Sandboxes,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+/// The in-process sandboxes started for providers and payments without real credentials.
+#[derive(Default)]
+pub struct Sandboxes {
+    pub esimfx: Option<RunningSandbox>,
+    pub stripe: Option<RunningStripeSandbox>,
 }
 
 impl Application {
@@ -38,9 +52,11 @@ impl Application {
             .await
             .context("Failed to load reference data")?;
 
-        let mut sandboxes = Vec::new();
+        let mut sandboxes = Sandboxes::default();
         let esimfx = esimfx_provider(&settings, &mut sandboxes).await?;
-        let providers: Vec<Arc<dyn EsimProvider>> = vec![esimfx];
+        let providers: Vec<Arc<dyn EsimProvider>> = vec![esimfx.clone()];
+        let gateway = payment_gateway(&settings, &mut sandboxes).await?;
+        let mailer = mailer(&settings)?;
 
         let listener = TcpListener::bind(settings.listen)
             .await
@@ -55,18 +71,44 @@ impl Application {
             .clone()
             .unwrap_or_else(|| base_url.clone());
 
+        if let Some(stripe) = &sandboxes.stripe {
+            // Only now is Tern's own address known, so the sandbox learns where to deliver webhooks.
+            stripe
+                .sandbox
+                .set_webhook_url(format!("{base_url}/webhooks/stripe"));
+        }
+
+        let wake = Arc::new(Notify::new());
+        let fulfilment = FulfilmentContext {
+            db: db.clone(),
+            providers: HashMap::from([(providers::esimfx::PROVIDER_ID.as_str(), esimfx)]),
+            gateway: gateway.clone(),
+            mailer,
+            public_url: public_url.clone(),
+            retry_base: settings.jobs.retry_base,
+            max_attempts: settings.jobs.max_attempts,
+        };
+        let mut tasks = vec![tokio::spawn(jobs::worker::run(
+            fulfilment,
+            settings.jobs.lease,
+            wake.clone(),
+        ))];
+
         let (first_sync_tx, first_sync) = watch::channel(false);
-        tokio::spawn(jobs::catalogue_sync::run(
+        tasks.push(tokio::spawn(jobs::catalogue_sync::run(
             db.clone(),
             providers,
             PricingPolicy::new(settings.margin_percent),
             settings.catalogue_sync_interval,
             first_sync_tx,
-        ));
+        )));
 
         let state = AppState {
             db: db.clone(),
             public_url,
+            payments: gateway,
+            jobs: wake,
+            outbox_mode: settings.mail.smtp_url.is_none(),
         };
         let router = routes::router(state, leptos_options);
         Ok(Application {
@@ -77,6 +119,7 @@ impl Application {
             listener,
             first_sync,
             _sandboxes: sandboxes,
+            tasks,
         })
     }
 
@@ -98,13 +141,19 @@ impl Application {
         self.first_sync.clone()
     }
 
-    /// Serves until Ctrl-C or SIGTERM.
+    /// The sandboxes this application started, for tests to drive.
+    pub fn sandboxes(&self) -> &Sandboxes {
+        &self._sandboxes
+    }
+
+    /// Serves until Ctrl-C or SIGTERM; background jobs stop with it.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         // Without TCP_NODELAY small responses wait for delayed ACKs (~40 ms each).
         let listener = self.listener.tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
         });
         let _sandboxes = self._sandboxes;
+        let _tasks = AbortOnDrop(self.tasks);
         axum::serve(listener, self.router.into_make_service())
             .with_graceful_shutdown(shutdown_signal())
             .await
@@ -112,10 +161,71 @@ impl Application {
     }
 }
 
+/// Background tasks end with the server (and with a test that drops it mid-work).
+struct AbortOnDrop(Vec<tokio::task::JoinHandle<()>>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        for task in &self.0 {
+            task.abort();
+        }
+    }
+}
+
+/// Real Stripe when STRIPE_SECRET_KEY is set; otherwise the in-process Stripe sandbox, in test mode.
+async fn payment_gateway(
+    settings: &Settings,
+    sandboxes: &mut Sandboxes,
+) -> anyhow::Result<Arc<dyn PaymentGateway>> {
+    let config = match &settings.stripe.secret_key {
+        Some(secret_key) => StripeConfig {
+            secret_key: secret_key.clone(),
+            webhook_secret: settings.stripe.webhook_secret.clone().unwrap_or_default(),
+            api_base: settings.stripe.api_base.clone(),
+        },
+        None => {
+            let running = StripeSandbox::spawn(StripeSandboxConfig::default())
+                .await
+                .context("Failed to start the Stripe sandbox")?;
+            tracing::info!(
+                "Stripe sandbox (test mode) at {} (set STRIPE_SECRET_KEY to use Stripe)",
+                running.base_url
+            );
+            let config = StripeConfig {
+                secret_key: sandbox::stripe::SANDBOX_SECRET_KEY.to_owned(),
+                webhook_secret: sandbox::stripe::SANDBOX_WEBHOOK_SECRET.to_owned(),
+                api_base: Some(format!("{}/", running.base_url)),
+            };
+            sandboxes.stripe = Some(running);
+            config
+        }
+    };
+    Ok(Arc::new(StripeGateway::new(config)))
+}
+
+fn mailer(settings: &Settings) -> anyhow::Result<Arc<dyn Mailer>> {
+    Ok(match &settings.mail.smtp_url {
+        Some(url) => Arc::new(crate::mail::SmtpMailer::new(
+            url,
+            settings.mail.from.clone(),
+        )?),
+        None => {
+            tracing::info!(
+                "email goes to {} (set SMTP_URL to send it); read it at /dev/outbox",
+                settings.mail.outbox_dir.display()
+            );
+            Arc::new(crate::mail::OutboxMailer::new(
+                settings.mail.outbox_dir.clone(),
+                settings.mail.from.clone(),
+            ))
+        }
+    })
+}
+
 /// The real eSIMfx when TERN_ESIMFX_URL is set, otherwise the sandbox started here, reached over HTTP all the same.
 async fn esimfx_provider(
     settings: &Settings,
-    sandboxes: &mut Vec<RunningSandbox>,
+    sandboxes: &mut Sandboxes,
 ) -> anyhow::Result<Arc<dyn EsimProvider>> {
     let config = match &settings.esimfx.url {
         Some(url) => EsimfxConfig {
@@ -139,7 +249,7 @@ async fn esimfx_provider(
                 client_key: sandbox_config.client_key,
                 timeout: settings.esimfx.timeout,
             };
-            sandboxes.push(running);
+            sandboxes.esimfx = Some(running);
             config
         }
     };

@@ -1,4 +1,5 @@
 //! Server functions, one per file, grouped by area. Each calls `store` and does nothing else.
 
 pub mod catalogue;
+pub mod orders;
 pub mod site;

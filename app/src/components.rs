@@ -1,5 +1,7 @@
 //! Reusable pieces of the shop's pages.
 
+pub mod buy_form;
+pub mod copy_button;
 pub mod destination_search;
 pub mod json_ld;
 pub mod layout;

@@ -16,6 +16,7 @@ use leptos_router::{path, SsrMode};
 use pages::catalogue::{country_page::CountryPage, plan_page::PlanPage, region_page::RegionPage};
 use pages::home::home_page::HomePage;
 use pages::not_found_page::NotFoundPage;
+use pages::orders::order_page::OrderPage;
 
 /// The HTML document every page is rendered into.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -54,6 +55,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/esim/region/:slug") view=RegionPage ssr=SsrMode::Async/>
                     <Route path=path!("/esim/:slug") view=CountryPage ssr=SsrMode::Async/>
                     <Route path=path!("/plan/:id") view=PlanPage ssr=SsrMode::Async/>
+                    <Route path=path!("/order/:id") view=OrderPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

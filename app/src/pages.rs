@@ -3,3 +3,4 @@
 pub mod catalogue;
 pub mod home;
 pub mod not_found_page;
+pub mod orders;

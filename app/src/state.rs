@@ -3,11 +3,16 @@
 use leptos::prelude::*;
 
 /// Shared server state handed to every SSR render and server function.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AppState {
     pub db: store::Db,
     /// Absolute base URL for canonical links, without a trailing slash.
     pub public_url: String,
+    pub payments: std::sync::Arc<dyn payments::PaymentGateway>,
+    /// Wakes the job worker when work has been queued.
+    pub jobs: std::sync::Arc<tokio::sync::Notify>,
+    /// Whether mail goes to the local outbox (development), which /dev/outbox then lists.
+    pub outbox_mode: bool,
 }
 
 /// The server state, or a server-function error if it was not provided.

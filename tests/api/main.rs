@@ -2,5 +2,7 @@
 
 mod catalogue_pages;
 mod catalogue_sync;
+mod checkout;
 mod health;
+mod mail;
 mod support;

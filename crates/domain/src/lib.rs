@@ -5,6 +5,7 @@ pub mod country;
 pub mod data;
 pub mod email;
 pub mod esim;
+pub mod install;
 pub mod money;
 pub mod order;
 pub mod pricing;

@@ -17,11 +17,7 @@ mod world;
 
 use std::sync::Arc;
 
-use anyhow::Context;
-use axum::serve::ListenerExt;
 use axum::Router;
-use tokio::net::TcpListener;
-use tokio::sync::oneshot;
 
 pub use state::SandboxStats;
 
@@ -84,34 +80,14 @@ impl EsimfxSandbox {
 
     /// Serves a new sandbox on `127.0.0.1` with an ephemeral port, in a background task.
     pub async fn spawn(config: EsimfxSandboxConfig) -> anyhow::Result<RunningSandbox> {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .context("Failed to bind the eSIMfx sandbox listener")?;
-        let addr = listener
-            .local_addr()
-            .context("Failed to read the eSIMfx sandbox address")?;
+        let bound = crate::local_server::bind("eSIMfx").await?;
+        let base_url = bound.base_url.clone();
         let sandbox = EsimfxSandbox::new(config);
-        let app = sandbox.router();
-        let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(async move {
-            // Small request/response pairs: Nagle would add ~40 ms to each keep-alive call.
-            let listener = listener.tap_io(|tcp| {
-                let _ = tcp.set_nodelay(true);
-            });
-            let shutdown = async {
-                let _ = stopped.await;
-            };
-            if let Err(error) = axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown)
-                .await
-            {
-                tracing::error!(%error, "eSIMfx sandbox server failed");
-            }
-        });
+        let stop = crate::local_server::serve(bound, sandbox.router(), "eSIMfx");
         Ok(RunningSandbox {
-            base_url: format!("http://{addr}"),
+            base_url,
             sandbox,
-            _stop: StopOnDrop(Some(stop)),
+            _stop: stop,
         })
     }
 
@@ -127,18 +103,6 @@ impl EsimfxSandbox {
     }
 }
 
-/// Stops the server when dropped.
-#[derive(Debug)]
-struct StopOnDrop(Option<oneshot::Sender<()>>);
-
-impl Drop for StopOnDrop {
-    fn drop(&mut self) {
-        if let Some(stop) = self.0.take() {
-            let _ = stop.send(());
-        }
-    }
-}
-
 /// A sandbox served on a local port; dropping it stops the server.
 #[derive(Debug)]
 pub struct RunningSandbox {
@@ -146,7 +110,7 @@ pub struct RunningSandbox {
     pub base_url: String,
     /// The served instance, for in-process control.
     pub sandbox: EsimfxSandbox,
-    _stop: StopOnDrop,
+    _stop: crate::local_server::StopOnDrop,
 }
 
 impl RunningSandbox {

@@ -1,3 +1,5 @@
 //! In-process servers that speak each provider's HTTP API, for development and tests.
 
 pub mod esimfx;
+mod local_server;
+pub mod stripe;

@@ -18,6 +18,7 @@ pub enum Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    cache: std::sync::Arc<crate::catalogue::ReadCache>,
 }
 
 impl Db {
@@ -49,7 +50,11 @@ impl Db {
             .connect_with(options)
             .await
             .context("Failed to connect to the database")?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            cache: Default::default(),
+        })
     }
 
     /// Brings the schema up to date; safe to run at every start.
@@ -66,6 +71,11 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// In-memory copies of catalogue reads, shared by every clone of this `Db`.
+    pub fn cache(&self) -> &crate::catalogue::ReadCache {
+        &self.cache
     }
 }
 

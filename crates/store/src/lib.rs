@@ -3,7 +3,12 @@
 pub mod catalogue;
 mod clock;
 pub mod db;
+pub mod ids;
+pub mod jobs;
+pub mod mail;
+pub mod orders;
 pub mod pricing;
+pub mod qr;
 pub mod reference;
 
 pub use db::{Backend, Db};

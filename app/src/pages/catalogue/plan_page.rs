@@ -1,6 +1,7 @@
 //! `/plan/{id}`: everything about one plan before buying it.
 
 use crate::api::catalogue::get_plan;
+use crate::components::buy_form::BuyForm;
 use crate::components::json_ld::{plan_product, JsonLd};
 use crate::components::load_error::LoadError;
 use crate::components::page_meta::{public_url, PageMeta, SiteInfoResource};
@@ -79,6 +80,7 @@ fn PlanDetailView(detail: PlanDetail, base: String) -> impl IntoView {
                 <p class="plan-price">{plan.price.to_string()}</p>
                 {per_gb.map(|p| view! { <p class="muted">{p}</p> })}
                 <p class="muted">"One-time payment. No contract, no roaming charges."</p>
+                <BuyForm plan_id=plan.id.clone() price=plan.price/>
             </div>
             <dl class="facts">
                 <div><dt>"Data"</dt><dd>{plan.data.to_string()}</dd></div>

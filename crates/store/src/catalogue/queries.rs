@@ -21,9 +21,10 @@ const PLAN_JOINS: &str = "LEFT JOIN countries hc ON hc.code = p.home_country LEF
 
 /// Every destination with at least one plan, plus the regions, for instant search.
 pub async fn destination_index(db: &Db) -> anyhow::Result<Vec<DestinationIndexEntry>> {
-    let mut entries: Vec<DestinationIndexEntry> = country_summaries(db, "")
+    let mut entries: Vec<DestinationIndexEntry> = country_summaries(db)
         .await?
-        .into_iter()
+        .iter()
+        .cloned()
         .map(|(summary, aliases)| DestinationIndexEntry {
             flag: Some(summary.country.code.flag()),
             name: summary.country.name,
@@ -60,7 +61,7 @@ pub async fn popular_countries(db: &Db, limit: usize) -> anyhow::Result<Vec<Coun
         .iter()
         .filter_map(|r| Some((r.try_get("code").ok()?, r.try_get("popularity").ok()?)))
         .collect();
-    for (summary, _) in country_summaries(db, "").await? {
+    for (summary, _) in country_summaries(db).await?.iter().cloned() {
         if let Some(rank) = ranks.get(summary.country.code.as_str()) {
             popular.push((*rank, summary));
         }
@@ -69,23 +70,24 @@ pub async fn popular_countries(db: &Db, limit: usize) -> anyhow::Result<Vec<Coun
     Ok(popular.into_iter().take(limit).map(|(_, s)| s).collect())
 }
 
-/// Countries that have plans, with their cheapest price and aliases; `filter` is an extra SQL condition.
-async fn country_summaries(
-    db: &Db,
-    filter: &str,
-) -> anyhow::Result<Vec<(CountrySummary, Vec<String>)>> {
-    let sql = format!(
-        "SELECT c.code, c.slug, c.name, c.aliases, c.region_slug, r.name AS region_name,
+/// Every destination country with its summary and aliases.
+pub(super) type CountryRows = Vec<(CountrySummary, Vec<String>)>;
+
+/// Countries that have plans, with their cheapest price and aliases (cached until the catalogue changes).
+async fn country_summaries(db: &Db) -> anyhow::Result<std::sync::Arc<CountryRows>> {
+    db.cache().countries(load_country_summaries(db)).await
+}
+
+async fn load_country_summaries(db: &Db) -> anyhow::Result<CountryRows> {
+    let sql = "SELECT c.code, c.slug, c.name, c.aliases, c.region_slug, r.name AS region_name,
                 MIN(p.retail_minor) AS from_minor, MIN(p.currency) AS currency, COUNT(p.id) AS plan_count
          FROM countries c
          JOIN regions r ON r.slug = c.region_slug
          JOIN plan_coverage pc ON pc.country_code = c.code
          JOIN plans p ON p.id = pc.plan_id AND p.active = TRUE
-         WHERE 1 = 1 {filter}
          GROUP BY c.code, c.slug, c.name, c.aliases, c.region_slug, r.name
-         ORDER BY c.name"
-    );
-    let rows = sqlx::query(&sql)
+         ORDER BY c.name";
+    let rows = sqlx::query(sql)
         .fetch_all(db.pool())
         .await
         .context("Failed to load countries")?;
@@ -111,8 +113,12 @@ async fn country_summaries(
         .collect()
 }
 
-/// Regions that have plans, in their display order.
+/// Regions that have plans, in their display order (cached until the catalogue changes).
 pub async fn regions(db: &Db) -> anyhow::Result<Vec<RegionSummary>> {
+    Ok(db.cache().regions(load_regions(db)).await?.as_ref().clone())
+}
+
+async fn load_regions(db: &Db) -> anyhow::Result<Vec<RegionSummary>> {
     let rows = sqlx::query(
         "SELECT r.slug, r.name, COUNT(p.id) AS plan_count, MIN(p.retail_minor) AS from_minor, MIN(p.currency) AS currency,
                 (SELECT COUNT(DISTINCT pc.country_code) FROM plan_coverage pc JOIN plans p2 ON p2.id = pc.plan_id
@@ -153,12 +159,13 @@ pub async fn country_page(
     else {
         return Ok(None);
     };
-    let Some((summary, _)) = country_summaries(
-        db,
-        &format!("AND c.code = '{}'", CountryCode::parse(&code)?),
-    )
-    .await?
-    .pop() else {
+    let code = CountryCode::parse(&code)?;
+    let Some(summary) = country_summaries(db)
+        .await?
+        .iter()
+        .find(|(s, _)| s.country.code == code)
+        .map(|(s, _)| s.clone())
+    else {
         // A known country that no active plan covers is not a destination (yet).
         return Ok(None);
     };
@@ -167,7 +174,7 @@ pub async fn country_page(
          WHERE pc.country_code = $1 AND p.active = TRUE"
     );
     let rows = sqlx::query(&sql)
-        .bind(&code)
+        .bind(code.as_str())
         .fetch_all(db.pool())
         .await
         .context("Failed to load the country's plans")?;
@@ -294,10 +301,10 @@ pub struct Sitemap {
 }
 
 pub async fn sitemap(db: &Db) -> anyhow::Result<Sitemap> {
-    let countries = country_summaries(db, "")
+    let countries = country_summaries(db)
         .await?
-        .into_iter()
-        .map(|(s, _)| s.country.slug)
+        .iter()
+        .map(|(s, _)| s.country.slug.clone())
         .collect();
     let regions = regions(db).await?.into_iter().map(|r| r.slug).collect();
     let plans = sqlx::query("SELECT id FROM plans WHERE active = TRUE ORDER BY id")

@@ -59,6 +59,9 @@ pub async fn sync_provider(
     let result: Result<SyncReport, SyncError> = async {
         let (products, rejected) = fetch_all(provider).await?;
         let mut report = apply(db, provider.id().as_str(), &products, pricing).await?;
+        if report.inserted + report.updated + report.deactivated > 0 {
+            db.cache().invalidate();
+        }
         report.rejected += rejected;
         Ok(report)
     }

@@ -1,0 +1,80 @@
+//! The buy form: an email and one button. Without JavaScript it posts to `/checkout`; with it, the
+//! server function answers in place, so a mistake is shown without losing what was typed.
+
+use crate::api::orders::start_checkout;
+use domain::Money;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// The message for an error code `/checkout` puts in the URL.
+fn message_for(code: &str) -> &'static str {
+    match code {
+        "email" => "Please enter a valid email address: we send your eSIM there.",
+        "unavailable" => "This plan is no longer available. Please choose another one.",
+        _ => "Payments are not reachable right now, so nothing was charged. Please try again in a few minutes.",
+    }
+}
+
+#[component]
+pub fn BuyForm(plan_id: String, price: Money) -> impl IntoView {
+    let query = use_query_map();
+    let initial_email = query.read_untracked().get("email").unwrap_or_default();
+    let initial_error = query
+        .read_untracked()
+        .get("error")
+        .map(|code| message_for(&code).to_owned());
+    let cancelled = query.read_untracked().get("cancelled").is_some();
+    let (email, set_email) = signal(initial_email.clone());
+    let (error, set_error) = signal(initial_error);
+    let (pending, set_pending) = signal(false);
+    let plan = plan_id.clone();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        set_pending.set(true);
+        set_error.set(None);
+        let (plan, email) = (plan.clone(), email.get_untracked());
+        leptos::task::spawn_local(async move {
+            match start_checkout(plan, email).await {
+                Ok(url) => {
+                    #[cfg(feature = "hydrate")]
+                    let _ = window().location().set_href(&url);
+                    #[cfg(not(feature = "hydrate"))]
+                    let _ = url;
+                }
+                Err(e) => {
+                    let message = match e {
+                        ServerFnError::ServerError(message) => message,
+                        _ => "We couldn't reach the shop. Please check your connection and try again.".to_owned(),
+                    };
+                    set_error.set(Some(message));
+                    set_pending.set(false);
+                }
+            }
+        });
+    };
+    view! {
+        {cancelled.then(|| view! {
+            <p class="notice" role="status">"Checkout cancelled. You were not charged."</p>
+        })}
+        <form id="buy" class="buy" method="post" action="/checkout" on:submit=on_submit>
+            <input type="hidden" name="plan_id" value=plan_id/>
+            <label for="email">"Your email"</label>
+            <input
+                id="email"
+                name="email"
+                type="email"
+                autocomplete="email"
+                inputmode="email"
+                required
+                value=initial_email
+                aria-describedby="email-hint"
+                on:input=move |ev| set_email.set(event_target_value(&ev))
+            />
+            <p id="email-hint" class="muted">"We send your eSIM's QR code and install guide here."</p>
+            {move || error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+            <button type="submit" class="buy-button" disabled=move || pending.get()>
+                {move || if pending.get() { "Opening secure checkout…".to_owned() } else { format!("Buy for {price}") }}
+            </button>
+        </form>
+    }
+}

@@ -1,0 +1,3 @@
+//! Following an order.
+
+pub mod order_page;

@@ -1,0 +1,18 @@
+//! Install guidance for travellers, from the eSIMfx doc (seed 004 §8), shared by pages and emails.
+
+/// Before installing the eSIM.
+pub const BEFORE_INSTALL: [&str; 5] = [
+    "This eSIM can only be installed once. Do not remove it from your phone.",
+    "Connect to a stable Wi-Fi network before installing.",
+    "Rename the new eSIM's label, for example to \"eSIM\", so it is easy to find.",
+    "Keep your \"Primary\" line as the default for calls and messages.",
+    "Turn off \"Allow Cellular Data Switching\" to avoid unexpected roaming bills from your home carrier.",
+];
+
+/// After installing, to start using it at the destination.
+pub const AFTER_INSTALL: [&str; 4] = [
+    "Turn on eSIM: switch the new eSIM line on.",
+    "Turn on Data Roaming for the eSIM.",
+    "Set the eSIM as your Cellular Data line.",
+    "Set the APN if your plan needs one (for example data.esim).",
+];

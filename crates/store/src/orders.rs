@@ -1,0 +1,15 @@
+//! Orders: checkout, payment confirmation, durable fulfilment, refunds, and the views travellers see.
+
+mod checkout;
+mod fulfilment;
+mod payment;
+mod record;
+mod timeline;
+mod view;
+
+pub use checkout::{start_checkout, CheckoutError, CheckoutStarted, StartCheckout};
+pub use fulfilment::{run_job, FulfilmentContext, JobKind};
+pub use payment::{confirm_checkout, handle_payment_event, EventOutcome};
+pub use record::{load, OrderRecord};
+pub use timeline::TimelineEntry;
+pub use view::{order_view, EsimInstall, OrderView};

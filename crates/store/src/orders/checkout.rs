@@ -1,0 +1,180 @@
+//! Starting a checkout: validate, price from the database, create the order, open a payment session.
+
+use super::timeline;
+use crate::clock::now_millis;
+use crate::{ids, Db};
+use anyhow::Context;
+use domain::{Email, InvalidEmail, Money, OrderStatus};
+use payments::{CheckoutRequest, PaymentGateway};
+use sqlx::Row;
+
+/// What the traveller asked to buy; the price is never taken from the browser.
+#[derive(Debug, Clone)]
+pub struct StartCheckout {
+    pub plan_id: String,
+    pub email: String,
+    /// Absolute base URL for the links the payment page returns to.
+    pub public_url: String,
+}
+
+/// Where to send the traveller to pay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckoutStarted {
+    pub order_id: String,
+    pub payment_url: String,
+}
+
+/// Why a checkout could not start; each message is safe to show.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckoutError {
+    #[error("{0}")]
+    InvalidEmail(#[from] InvalidEmail),
+    #[error("This plan is no longer available. Please choose another one.")]
+    PlanUnavailable,
+    #[error("Payments are not reachable right now, so nothing was charged. Please try again in a few minutes.")]
+    PaymentUnavailable,
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+struct PricedPlan {
+    title: String,
+    provider: String,
+    product_id: String,
+    price: Money,
+    wholesale_minor: i64,
+}
+
+#[tracing::instrument(skip(db, gateway), fields(plan = %input.plan_id))]
+pub async fn start_checkout(
+    db: &Db,
+    gateway: &dyn PaymentGateway,
+    input: StartCheckout,
+) -> Result<CheckoutStarted, CheckoutError> {
+    let email = Email::parse(&input.email)?;
+    let plan = priced_plan(db, &input.plan_id)
+        .await?
+        .ok_or(CheckoutError::PlanUnavailable)?;
+
+    let order_id = ids::new_id("ord");
+    let token = ids::new_secret();
+    let now = now_millis();
+    let mut tx = db
+        .pool()
+        .begin()
+        .await
+        .context("Failed to begin the order")?;
+    sqlx::query(
+        "INSERT INTO orders (id, access_token, email, plan_id, plan_title, provider, provider_product_id, kind,
+           currency, amount_minor, wholesale_minor, status, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $9, $10, $11, $12, $12)",
+    )
+    .bind(&order_id)
+    .bind(&token)
+    .bind(email.as_str())
+    .bind(&input.plan_id)
+    .bind(&plan.title)
+    .bind(&plan.provider)
+    .bind(&plan.product_id)
+    .bind(plan.price.currency.as_str())
+    .bind(plan.price.minor)
+    .bind(plan.wholesale_minor)
+    .bind(OrderStatus::AwaitingPayment.as_str())
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .context("Failed to create the order")?;
+    let created = format!("Order created for {} at {}", plan.title, plan.price);
+    timeline::record(
+        &mut *tx,
+        &order_id,
+        "status",
+        None,
+        Some(OrderStatus::AwaitingPayment),
+        &created,
+    )
+    .await?;
+    tx.commit().await.context("Failed to commit the order")?;
+
+    let base = input.public_url.trim_end_matches('/');
+    let request = CheckoutRequest {
+        order_id: order_id.clone(),
+        idempotency_key: format!("tern-checkout-{order_id}"),
+        customer_email: email.to_string(),
+        line_item_name: format!("{} eSIM", plan.title),
+        amount: plan.price,
+        success_url: format!(
+            "{base}/order/{order_id}?token={token}&session_id={{CHECKOUT_SESSION_ID}}"
+        ),
+        cancel_url: format!("{base}/plan/{}?cancelled=1", input.plan_id),
+    };
+    let session = match gateway.create_checkout(&request).await {
+        Ok(session) => session,
+        Err(error) => {
+            tracing::error!(order = %order_id, ?error, "could not open a checkout session");
+            super::record::transition(
+                db,
+                &order_id,
+                OrderStatus::AwaitingPayment,
+                OrderStatus::Cancelled,
+                Default::default(),
+                "Payment provider unreachable; nothing charged",
+            )
+            .await?;
+            return Err(CheckoutError::PaymentUnavailable);
+        }
+    };
+    sqlx::query("UPDATE orders SET checkout_session_id = $1, checkout_url = $2 WHERE id = $3")
+        .bind(&session.id)
+        .bind(&session.url)
+        .bind(&order_id)
+        .execute(db.pool())
+        .await
+        .context("Failed to store the checkout session")?;
+    timeline::note(
+        db,
+        &order_id,
+        "payment",
+        &format!("Checkout session {} opened", session.id),
+    )
+    .await?;
+    Ok(CheckoutStarted {
+        order_id,
+        payment_url: session.url,
+    })
+}
+
+async fn priced_plan(db: &Db, plan_id: &str) -> anyhow::Result<Option<PricedPlan>> {
+    let row = sqlx::query(
+        "SELECT p.provider, p.provider_product_id, p.currency, p.retail_minor, p.wholesale_minor, p.data_bytes,
+                p.validity_days, p.coverage_count, hc.name AS home_name, r.name AS region_name
+         FROM plans p LEFT JOIN countries hc ON hc.code = p.home_country LEFT JOIN regions r ON r.slug = p.region_slug
+         WHERE p.id = $1 AND p.active = TRUE",
+    )
+    .bind(plan_id)
+    .fetch_optional(db.pool())
+    .await
+    .context("Failed to price the plan")?;
+    let Some(row) = row else { return Ok(None) };
+    let data = match row.try_get::<Option<i64>, _>("data_bytes")? {
+        Some(bytes) => domain::data::format_bytes(bytes as u64),
+        None => "Unlimited".to_owned(),
+    };
+    let place = row
+        .try_get::<Option<String>, _>("home_name")?
+        .or(row.try_get::<Option<String>, _>("region_name")?)
+        .unwrap_or_else(|| "Multi-country".into());
+    Ok(Some(PricedPlan {
+        title: format!(
+            "{place} {data} · {} days",
+            row.try_get::<i64, _>("validity_days")?
+        ),
+        provider: row.try_get("provider")?,
+        product_id: row.try_get("provider_product_id")?,
+        price: Money::new(
+            row.try_get("retail_minor")?,
+            domain::Currency::parse(&row.try_get::<String, _>("currency")?)?,
+        ),
+        wholesale_minor: row.try_get("wholesale_minor")?,
+    }))
+}

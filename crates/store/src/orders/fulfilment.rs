@@ -1,0 +1,475 @@
+//! The jobs behind an order: order the eSIM, refund a failed order, send its emails.
+//!
+//! Each job is safe to run again after a crash: the provider order carries an idempotency key derived
+//! from the order, the refund one derived likewise, and each email is recorded once it is sent.
+
+use super::record::{self, Changes, OrderRecord};
+use super::timeline;
+use crate::clock::now_millis;
+use crate::jobs::{self, ClaimedJob};
+use crate::mail::{self, InlineImage, Mailer, OutgoingEmail};
+use crate::Db;
+use anyhow::{anyhow, Context};
+use domain::{Iccid, OrderStatus};
+use payments::{PaymentGateway, RefundOutcome};
+use providers::{
+    EsimProvider, OrderKind, OrderRequest, ProductRef, ProviderError, ProvisionOutcome,
+};
+use sqlx::Row;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The kinds of job an order uses; the job's subject is the order id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobKind {
+    Fulfil,
+    Refund,
+    EmailConfirmation,
+    EmailDelivery,
+    EmailRefund,
+}
+
+impl JobKind {
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            JobKind::Fulfil => "fulfil_order",
+            JobKind::Refund => "refund_order",
+            JobKind::EmailConfirmation => "email_order_confirmation",
+            JobKind::EmailDelivery => "email_esim_delivery",
+            JobKind::EmailRefund => "email_refund_notice",
+        }
+    }
+
+    pub fn parse(kind: &str) -> Option<JobKind> {
+        [
+            JobKind::Fulfil,
+            JobKind::Refund,
+            JobKind::EmailConfirmation,
+            JobKind::EmailDelivery,
+            JobKind::EmailRefund,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == kind)
+    }
+}
+
+/// Everything the jobs need.
+#[derive(Clone)]
+pub struct FulfilmentContext {
+    pub db: Db,
+    pub providers: HashMap<&'static str, Arc<dyn EsimProvider>>,
+    pub gateway: Arc<dyn PaymentGateway>,
+    pub mailer: Arc<dyn Mailer>,
+    pub public_url: String,
+    /// First retry delay; doubles each attempt.
+    pub retry_base: Duration,
+    /// After this many attempts a retryable provider error counts as permanent.
+    pub max_attempts: u32,
+}
+
+/// Runs one claimed job to its next resting point: done, retry later, or given up.
+#[tracing::instrument(skip(ctx), fields(job = %job.kind, order = %job.subject, attempt = job.attempts))]
+pub async fn run_job(ctx: &FulfilmentContext, job: &ClaimedJob) -> anyhow::Result<()> {
+    let Some(kind) = JobKind::parse(&job.kind) else {
+        return jobs::give_up(&ctx.db, job, "unknown job kind").await;
+    };
+    let Some(order) = record::load(&ctx.db, &job.subject).await? else {
+        return jobs::give_up(&ctx.db, job, "order not found").await;
+    };
+    let result = match kind {
+        JobKind::Fulfil => fulfil(ctx, job, order).await,
+        JobKind::Refund => refund(ctx, job, order).await,
+        JobKind::EmailConfirmation | JobKind::EmailDelivery | JobKind::EmailRefund => {
+            email(ctx, job, kind, order).await
+        }
+    };
+    if let Err(error) = &result {
+        // Unexpected failures (the database, say) are retried like any other.
+        tracing::error!(?error, "job failed unexpectedly");
+        jobs::retry_later(
+            &ctx.db,
+            job,
+            &format!("{error:#}"),
+            jobs::backoff(ctx.retry_base, job.attempts),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+fn order_link(ctx: &FulfilmentContext, order: &OrderRecord) -> String {
+    format!(
+        "{}/order/{}?token={}",
+        ctx.public_url.trim_end_matches('/'),
+        order.id,
+        order.access_token
+    )
+}
+
+async fn fulfil(
+    ctx: &FulfilmentContext,
+    job: &ClaimedJob,
+    order: OrderRecord,
+) -> anyhow::Result<()> {
+    match order.status {
+        OrderStatus::Paid => {
+            record::transition(
+                &ctx.db,
+                &order.id,
+                OrderStatus::Paid,
+                OrderStatus::Provisioning,
+                Changes::default(),
+                "Fulfilment started",
+            )
+            .await?;
+        }
+        // Resumed after a crash or a retryable error: the idempotency key makes the repeat harmless.
+        OrderStatus::Provisioning => {}
+        _ => return jobs::complete(&ctx.db, job).await,
+    }
+    let Some(provider) = ctx.providers.get(order.provider.as_str()) else {
+        return fail(
+            ctx,
+            job,
+            &order,
+            &format!("provider {} is not configured", order.provider),
+        )
+        .await;
+    };
+    let kind = match &order.topup_iccid {
+        Some(iccid) => OrderKind::TopUp {
+            iccid: Iccid::parse(iccid).map_err(|e| anyhow!("stored ICCID: {e}"))?,
+        },
+        None => OrderKind::NewEsim,
+    };
+    let request = OrderRequest {
+        idempotency_key: format!("tern-{}", order.id),
+        product: ProductRef(order.provider_product_id.clone()),
+        kind,
+    };
+    timeline::note(
+        &ctx.db,
+        &order.id,
+        "provider",
+        &format!(
+            "Ordering {} from {} (attempt {}, key {})",
+            order.provider_product_id, order.provider, job.attempts, request.idempotency_key
+        ),
+    )
+    .await?;
+    match provider.place_order(&request).await {
+        Ok(ProvisionOutcome::Ready(esim)) => {
+            timeline::note(
+                &ctx.db,
+                &order.id,
+                "provider",
+                &format!(
+                    "{} delivered eSIM {} (order {})",
+                    order.provider, esim.iccid, esim.provider_order_id
+                ),
+            )
+            .await?;
+            let changes = Changes {
+                provider_order_id: Some(&esim.provider_order_id),
+                iccid: Some(esim.iccid.as_str()),
+                activation: esim.activation.as_ref(),
+                jobs: &[JobKind::EmailDelivery.as_str()],
+                ..Default::default()
+            };
+            record::transition(
+                &ctx.db,
+                &order.id,
+                OrderStatus::Provisioning,
+                OrderStatus::Ready,
+                changes,
+                "eSIM ready",
+            )
+            .await?;
+            jobs::complete(&ctx.db, job).await
+        }
+        Ok(ProvisionOutcome::Pending {
+            provider_order_id,
+            poll_after,
+        }) => {
+            timeline::note(
+                &ctx.db,
+                &order.id,
+                "provider",
+                &format!(
+                    "{} accepted order {provider_order_id}; checking again shortly",
+                    order.provider
+                ),
+            )
+            .await?;
+            jobs::retry_later(&ctx.db, job, "provider order pending", poll_after).await
+        }
+        Err(error) if error.is_retryable() && job.attempts < ctx.max_attempts => {
+            let delay = retry_delay(ctx, job, &error);
+            timeline::note(
+                &ctx.db,
+                &order.id,
+                "provider",
+                &format!(
+                    "{} failed ({error}); retrying in {}s",
+                    order.provider,
+                    delay.as_secs_f32().ceil()
+                ),
+            )
+            .await?;
+            jobs::retry_later(&ctx.db, job, &error.to_string(), delay).await
+        }
+        Err(error) => fail(ctx, job, &order, &error.to_string()).await,
+    }
+}
+
+fn retry_delay(ctx: &FulfilmentContext, job: &ClaimedJob, error: &ProviderError) -> Duration {
+    match error {
+        ProviderError::RateLimited {
+            retry_after: Some(after),
+        } => *after,
+        _ => jobs::backoff(ctx.retry_base, job.attempts),
+    }
+}
+
+/// A permanent failure: the order fails and its payment is refunded automatically.
+async fn fail(
+    ctx: &FulfilmentContext,
+    job: &ClaimedJob,
+    order: &OrderRecord,
+    reason: &str,
+) -> anyhow::Result<()> {
+    let changes = Changes {
+        failure_reason: Some(reason),
+        jobs: &[JobKind::Refund.as_str()],
+        ..Default::default()
+    };
+    record::transition(
+        &ctx.db,
+        &order.id,
+        OrderStatus::Provisioning,
+        OrderStatus::Failed,
+        changes,
+        &format!("Could not issue the eSIM: {reason}"),
+    )
+    .await?;
+    jobs::give_up(&ctx.db, job, reason).await
+}
+
+async fn refund(
+    ctx: &FulfilmentContext,
+    job: &ClaimedJob,
+    order: OrderRecord,
+) -> anyhow::Result<()> {
+    match order.status {
+        OrderStatus::Failed => {
+            record::transition(
+                &ctx.db,
+                &order.id,
+                OrderStatus::Failed,
+                OrderStatus::Refunding,
+                Changes::default(),
+                "Refunding the payment",
+            )
+            .await?;
+        }
+        OrderStatus::Refunding => {}
+        _ => return jobs::complete(&ctx.db, job).await,
+    }
+    let Some(payment_intent) = order.payment_intent.as_deref() else {
+        timeline::note(
+            &ctx.db,
+            &order.id,
+            "payment",
+            "No payment to refund was recorded; needs attention",
+        )
+        .await?;
+        return jobs::give_up(&ctx.db, job, "no payment intent").await;
+    };
+    match ctx
+        .gateway
+        .refund(payment_intent, None, &format!("tern-refund-{}", order.id))
+        .await
+    {
+        Ok(RefundOutcome::Succeeded { refund_id }) => {
+            let changes = Changes {
+                jobs: &[JobKind::EmailRefund.as_str()],
+                ..Default::default()
+            };
+            record::transition(
+                &ctx.db,
+                &order.id,
+                OrderStatus::Refunding,
+                OrderStatus::Refunded,
+                changes,
+                &format!("Refund {refund_id} succeeded"),
+            )
+            .await?;
+            jobs::complete(&ctx.db, job).await
+        }
+        Ok(RefundOutcome::Pending { refund_id }) => {
+            timeline::note(
+                &ctx.db,
+                &order.id,
+                "payment",
+                &format!("Refund {refund_id} is pending"),
+            )
+            .await?;
+            jobs::retry_later(
+                &ctx.db,
+                job,
+                "refund pending",
+                jobs::backoff(ctx.retry_base, job.attempts),
+            )
+            .await
+        }
+        Ok(RefundOutcome::Failed { refund_id, reason }) => {
+            timeline::note(
+                &ctx.db,
+                &order.id,
+                "payment",
+                &format!("Refund {refund_id} failed: {reason}; needs attention"),
+            )
+            .await?;
+            jobs::give_up(&ctx.db, job, &reason).await
+        }
+        Err(error) => {
+            timeline::note(
+                &ctx.db,
+                &order.id,
+                "payment",
+                &format!("Refund attempt failed ({error}); retrying"),
+            )
+            .await?;
+            jobs::retry_later(
+                &ctx.db,
+                job,
+                &error.to_string(),
+                jobs::backoff(ctx.retry_base, job.attempts),
+            )
+            .await
+        }
+    }
+}
+
+/// Sends one email of the order; failures retry later and never hold up fulfilment.
+async fn email(
+    ctx: &FulfilmentContext,
+    job: &ClaimedJob,
+    kind: JobKind,
+    order: OrderRecord,
+) -> anyhow::Result<()> {
+    let link = order_link(ctx, &order);
+    let (name, rendered, qr) = match kind {
+        JobKind::EmailConfirmation => (
+            "order_confirmation",
+            mail::order_confirmation(&order, &link),
+            None,
+        ),
+        JobKind::EmailDelivery => {
+            let code = order
+                .activation
+                .clone()
+                .context("a delivered order without an activation code")?;
+            let lpa = code.lpa();
+            let png = crate::qr::png(&lpa, 8)?;
+            (
+                "esim_delivery",
+                mail::esim_delivery(&order, &lpa, &code.smdp_address, &code.matching_id, &link),
+                Some(png),
+            )
+        }
+        JobKind::EmailRefund => {
+            let reason = order
+                .failure_reason
+                .clone()
+                .unwrap_or_else(|| "the provider could not issue it".into());
+            ("refund_notice", mail::refund_notice(&order, &reason), None)
+        }
+        JobKind::Fulfil | JobKind::Refund => unreachable!("not an email job"),
+    };
+    let now = now_millis();
+    sqlx::query(
+        "INSERT INTO emails (id, order_id, kind, recipient, subject, text_body, html_body, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (order_id, kind) DO NOTHING",
+    )
+    .bind(crate::ids::new_id("eml"))
+    .bind(&order.id)
+    .bind(name)
+    .bind(&order.email)
+    .bind(&rendered.subject)
+    .bind(&rendered.text)
+    .bind(&rendered.html)
+    .bind(now)
+    .execute(ctx.db.pool())
+    .await
+    .context("Failed to store an email")?;
+    let row = sqlx::query("SELECT id, sent_at FROM emails WHERE order_id = $1 AND kind = $2")
+        .bind(&order.id)
+        .bind(name)
+        .fetch_one(ctx.db.pool())
+        .await
+        .context("Failed to load an email")?;
+    if row.try_get::<Option<i64>, _>("sent_at")?.is_some() {
+        return jobs::complete(&ctx.db, job).await;
+    }
+    let email = OutgoingEmail {
+        id: row.try_get("id")?,
+        recipient: order.email.clone(),
+        subject: rendered.subject,
+        text_body: rendered.text,
+        html_body: rendered.html,
+        inline_images: qr
+            .map(|png| {
+                vec![InlineImage {
+                    content_id: mail::QR_CONTENT_ID.into(),
+                    png,
+                }]
+            })
+            .unwrap_or_default(),
+    };
+    match ctx.mailer.send(&email).await {
+        Ok(()) => {
+            sqlx::query("UPDATE emails SET sent_at = $1 WHERE id = $2")
+                .bind(now_millis())
+                .bind(&email.id)
+                .execute(ctx.db.pool())
+                .await
+                .context("Failed to mark an email sent")?;
+            timeline::note(
+                &ctx.db,
+                &order.id,
+                "email",
+                &format!("Email “{}” sent to {}", email.subject, order.email),
+            )
+            .await?;
+            jobs::complete(&ctx.db, job).await
+        }
+        Err(error) if job.attempts < 12 => {
+            timeline::note(
+                &ctx.db,
+                &order.id,
+                "email",
+                &format!("Email “{}” not sent ({error}); retrying", email.subject),
+            )
+            .await?;
+            jobs::retry_later(
+                &ctx.db,
+                job,
+                &error.to_string(),
+                jobs::backoff(ctx.retry_base, job.attempts),
+            )
+            .await
+        }
+        Err(error) => {
+            timeline::note(
+                &ctx.db,
+                &order.id,
+                "email",
+                &format!("Gave up sending “{}”: {error}", email.subject),
+            )
+            .await?;
+            jobs::give_up(&ctx.db, job, &error.to_string()).await
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! An order row and the guarded status change every use case goes through.
+
+use super::timeline;
+use crate::clock::now_millis;
+use crate::Db;
+use anyhow::{bail, Context};
+use domain::{ActivationCode, Currency, Money, OrderStatus};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// An order as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderRecord {
+    pub id: String,
+    pub access_token: String,
+    pub email: String,
+    pub plan_id: String,
+    pub plan_title: String,
+    pub provider: String,
+    pub provider_product_id: String,
+    pub topup_iccid: Option<String>,
+    pub currency: Currency,
+    pub amount_minor: i64,
+    pub status: OrderStatus,
+    pub checkout_session_id: Option<String>,
+    pub checkout_url: Option<String>,
+    pub payment_intent: Option<String>,
+    pub provider_order_id: Option<String>,
+    pub iccid: Option<String>,
+    pub activation: Option<ActivationCode>,
+    pub failure_reason: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl OrderRecord {
+    pub fn amount(&self) -> Money {
+        Money::new(self.amount_minor, self.currency)
+    }
+
+    fn from_row(row: &AnyRow) -> anyhow::Result<Self> {
+        let status: String = row.try_get("status")?;
+        let smdp: Option<String> = row.try_get("smdp_address")?;
+        let matching: Option<String> = row.try_get("matching_id")?;
+        Ok(OrderRecord {
+            id: row.try_get("id")?,
+            access_token: row.try_get("access_token")?,
+            email: row.try_get("email")?,
+            plan_id: row.try_get("plan_id")?,
+            plan_title: row.try_get("plan_title")?,
+            provider: row.try_get("provider")?,
+            provider_product_id: row.try_get("provider_product_id")?,
+            topup_iccid: row.try_get("topup_iccid")?,
+            currency: Currency::parse(&row.try_get::<String, _>("currency")?)?,
+            amount_minor: row.try_get("amount_minor")?,
+            status: OrderStatus::parse(&status)
+                .with_context(|| format!("unknown order status {status}"))?,
+            checkout_session_id: row.try_get("checkout_session_id")?,
+            checkout_url: row.try_get("checkout_url")?,
+            payment_intent: row.try_get("payment_intent")?,
+            provider_order_id: row.try_get("provider_order_id")?,
+            iccid: row.try_get("iccid")?,
+            activation: match (smdp, matching) {
+                (Some(smdp), Some(matching)) => Some(ActivationCode::new(&smdp, &matching)?),
+                _ => None,
+            },
+            failure_reason: row.try_get("failure_reason")?,
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+        })
+    }
+}
+
+/// Loads one order.
+pub async fn load(db: &Db, id: &str) -> anyhow::Result<Option<OrderRecord>> {
+    sqlx::query("SELECT * FROM orders WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await
+        .context("Failed to load an order")?
+        .map(|row| OrderRecord::from_row(&row))
+        .transpose()
+}
+
+/// Finds the order a checkout session belongs to.
+pub async fn by_checkout_session(db: &Db, session_id: &str) -> anyhow::Result<Option<OrderRecord>> {
+    sqlx::query("SELECT * FROM orders WHERE checkout_session_id = $1")
+        .bind(session_id)
+        .fetch_optional(db.pool())
+        .await
+        .context("Failed to find the order of a checkout session")?
+        .map(|row| OrderRecord::from_row(&row))
+        .transpose()
+}
+
+/// Extra columns written together with a status change.
+#[derive(Debug, Default)]
+pub struct Changes<'a> {
+    pub payment_intent: Option<&'a str>,
+    pub provider_order_id: Option<&'a str>,
+    pub iccid: Option<&'a str>,
+    pub activation: Option<&'a ActivationCode>,
+    pub failure_reason: Option<&'a str>,
+    /// Jobs (kind names) queued for this order in the same transaction, so a change never loses its follow-up.
+    pub jobs: &'a [&'a str],
+}
+
+/// Moves an order from `from` to `to` if it is still in `from`; returns whether this call made the change.
+///
+/// The conditional UPDATE is the lock: of two concurrent callers (webhook and success page) exactly one wins.
+pub async fn transition(
+    db: &Db,
+    id: &str,
+    from: OrderStatus,
+    to: OrderStatus,
+    changes: Changes<'_>,
+    cause: &str,
+) -> anyhow::Result<bool> {
+    if !from.can_become(to) {
+        bail!("order {id}: {}", from.transition(to).unwrap_err());
+    }
+    let now = now_millis();
+    let mut tx = db
+        .pool()
+        .begin()
+        .await
+        .context("Failed to begin a status change")?;
+    let updated = sqlx::query(
+        "UPDATE orders SET status = $1, updated_at = $2,
+           payment_intent = COALESCE($3, payment_intent),
+           provider_order_id = COALESCE($4, provider_order_id),
+           iccid = COALESCE($5, iccid),
+           smdp_address = COALESCE($6, smdp_address),
+           matching_id = COALESCE($7, matching_id),
+           failure_reason = COALESCE($8, failure_reason)
+         WHERE id = $9 AND status = $10",
+    )
+    .bind(to.as_str())
+    .bind(now)
+    .bind(changes.payment_intent)
+    .bind(changes.provider_order_id)
+    .bind(changes.iccid)
+    .bind(changes.activation.map(|a| a.smdp_address.clone()))
+    .bind(changes.activation.map(|a| a.matching_id.clone()))
+    .bind(changes.failure_reason)
+    .bind(id)
+    .bind(from.as_str())
+    .execute(&mut *tx)
+    .await
+    .with_context(|| format!("Failed to move order {id} to {to}"))?;
+    if updated.rows_affected() == 0 {
+        return Ok(false);
+    }
+    timeline::record(&mut *tx, id, "status", Some(from), Some(to), cause).await?;
+    for kind in changes.jobs {
+        crate::jobs::enqueue(&mut *tx, kind, id, std::time::Duration::ZERO).await?;
+    }
+    tx.commit()
+        .await
+        .context("Failed to commit a status change")?;
+    tracing::info!(order = id, %from, %to, cause, "order status changed");
+    Ok(true)
+}

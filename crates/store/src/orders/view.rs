@@ -1,0 +1,56 @@
+//! The order page's data, opened only with the order's secret token.
+
+use super::record;
+use super::timeline;
+use crate::ids::secrets_match;
+use crate::Db;
+use domain::{OrderMilestone, OrderPage, OrderStatus};
+
+pub use domain::EsimInstall;
+/// The traveller's view of an order.
+pub type OrderView = OrderPage;
+
+/// The order, if `token` is its secret; a wrong token and an unknown id look the same.
+pub async fn order_view(db: &Db, order_id: &str, token: &str) -> anyhow::Result<Option<OrderView>> {
+    let Some(order) = record::load(db, order_id).await? else {
+        return Ok(None);
+    };
+    if !secrets_match(&order.access_token, token) {
+        return Ok(None);
+    }
+    let history = timeline::entries(db, &order.id)
+        .await?
+        .into_iter()
+        .filter_map(|entry| {
+            entry.to.map(|status| OrderMilestone {
+                at: entry.at,
+                status,
+            })
+        })
+        .collect();
+    let esim = match (&order.iccid, &order.activation) {
+        (Some(iccid), Some(code)) if order.status == OrderStatus::Ready => Some(EsimInstall {
+            iccid: iccid.clone(),
+            smdp_address: code.smdp_address.clone(),
+            matching_id: code.matching_id.clone(),
+            lpa: code.lpa(),
+            qr_svg: crate::qr::svg(&code.lpa())?,
+        }),
+        _ => None,
+    };
+    Ok(Some(OrderPage {
+        order_id: order.id.clone(),
+        status: order.status,
+        plan_id: order.plan_id.clone(),
+        plan_title: order.plan_title.clone(),
+        amount: order.amount(),
+        email: order.email.clone(),
+        created_at: order.created_at,
+        history,
+        esim,
+        payment_url: order
+            .checkout_url
+            .clone()
+            .filter(|_| order.status == OrderStatus::AwaitingPayment),
+    }))
+}
