@@ -66,11 +66,12 @@ test("the 3155 card asks for an extra confirmation step", async ({ page }) => {
   await expectEsimReady(page);
 });
 
-test("a mistyped email is explained and kept", async ({ page }, testInfo) => {
+test("a mistyped email is explained and kept", async ({ page }) => {
   await openFirstJapanPlan(page);
   await page.getByLabel("Your email").fill("sarah@example");
   await page.getByRole("button", { name: /^Buy for \$/ }).click();
-  const message = hasJs(testInfo) ? /doesn't look like an email address/ : /Please enter a valid email address/;
-  await expect(page.getByRole("alert")).toHaveText(message);
+  // Hydrated, the server function answers in place; before hydration (or without JavaScript) the
+  // form posts to /checkout and the page comes back with the message. Both keep what was typed.
+  await expect(page.getByRole("alert")).toHaveText(/doesn't look like an email address|Please enter a valid email address/);
   await expect(page.getByLabel("Your email")).toHaveValue("sarah@example");
 });
