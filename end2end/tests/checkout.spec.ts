@@ -1,7 +1,6 @@
 // Buying an eSIM as a traveller: plan page → the Stripe sandbox's test checkout → the order page with the QR.
 import { expect, Page, test } from "@playwright/test";
 
-
 async function openFirstJapanPlan(page: Page) {
   await page.goto("/esim/japan");
   await page.locator("#local-plans + ul.plan-list > li").first().getByRole("link").click();
