@@ -24,7 +24,7 @@ pub fn BuyForm(plan_id: String, price: Money) -> impl IntoView {
         .get("error")
         .map(|code| message_for(&code).to_owned());
     let cancelled = query.read_untracked().get("cancelled").is_some();
-    let (email, set_email) = signal(initial_email.clone());
+    let email_input = NodeRef::<leptos::html::Input>::new();
     let (error, set_error) = signal(initial_error);
     let (pending, set_pending) = signal(false);
     let plan = plan_id.clone();
@@ -32,7 +32,12 @@ pub fn BuyForm(plan_id: String, price: Money) -> impl IntoView {
         ev.prevent_default();
         set_pending.set(true);
         set_error.set(None);
-        let (plan, email) = (plan.clone(), email.get_untracked());
+        // Read the box itself: what was typed before the page hydrated is there, not in any signal.
+        let email = email_input
+            .get_untracked()
+            .map(|input| input.value())
+            .unwrap_or_default();
+        let plan = plan.clone();
         leptos::task::spawn_local(async move {
             match start_checkout(plan, email).await {
                 Ok(url) => {
@@ -60,6 +65,7 @@ pub fn BuyForm(plan_id: String, price: Money) -> impl IntoView {
             <input type="hidden" name="plan_id" value=plan_id/>
             <label for="email">"Your email"</label>
             <input
+                node_ref=email_input
                 id="email"
                 name="email"
                 type="email"
@@ -68,7 +74,6 @@ pub fn BuyForm(plan_id: String, price: Money) -> impl IntoView {
                 required
                 value=initial_email
                 aria-describedby="email-hint"
-                on:input=move |ev| set_email.set(event_target_value(&ev))
             />
             <p id="email-hint" class="muted">"We send your eSIM's QR code and install guide here."</p>
             {move || error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
