@@ -12,6 +12,8 @@ use leptos_router::hooks::use_query_map;
 pub fn HomePage() -> impl IntoView {
     let query = use_query_map();
     let home = Resource::new(|| (), |_| get_home());
+    // Read now, not inside the async block: a request dropped mid-render disposes the query signal.
+    let initial = query.read_untracked().get("q").unwrap_or_default();
     view! {
         <PageMeta
             title="Tern · eSIM data plans for 190+ countries".into()
@@ -22,15 +24,17 @@ pub fn HomePage() -> impl IntoView {
             <h1>"Mobile data for your next trip"</h1>
             <p class="lede">"Prepaid eSIM plans for 190+ destinations. Install before you fly, connect when you land."</p>
             <Suspense fallback=|| view! { <p class="loading">"Loading destinations…"</p> }>
-                {move || Suspend::new(async move {
+                {move || {
+                    let initial = initial.clone();
+                    Suspend::new(async move {
                     match home.await {
                         Ok(home) => {
-                            let initial = query.read_untracked().get("q").unwrap_or_default();
                             view! { <DestinationSearch index=home.index initial/> }.into_any()
                         }
                         Err(_) => view! { <LoadError/> }.into_any(),
                     }
-                })}
+                    })
+                }}
             </Suspense>
         </section>
         <Suspense>
