@@ -19,6 +19,19 @@ pub struct Settings {
     pub stripe: StripeSettings,
     pub mail: MailSettings,
     pub jobs: JobSettings,
+    pub care: CareSettings,
+    /// The in-process eSIMfx sandbox simulates travellers' phones (install, connect, use data)
+    /// on a clock running 60 times faster, so usage moves while the shop runs locally.
+    pub sandbox_devices: bool,
+}
+
+/// Usage refreshes, low-data alerts and package refunds on travellers' eSIMs.
+#[derive(Debug, Clone)]
+pub struct CareSettings {
+    pub refresh_every: Duration,
+    pub stale_after: Duration,
+    pub alert_percent: u8,
+    pub esim_fee_minor: i64,
 }
 
 /// Stripe; no secret key means Tern's in-process Stripe sandbox (test mode).
@@ -92,6 +105,8 @@ pub struct EsimfxSettings {
     pub client_id: Option<String>,
     pub client_key: Option<String>,
     pub timeout: Duration,
+    /// The Secret Key eSIMfx sends in each webhook's `token` header.
+    pub webhook_token: Option<String>,
 }
 
 impl std::fmt::Debug for EsimfxSettings {
@@ -104,6 +119,10 @@ impl std::fmt::Debug for EsimfxSettings {
                 &self.client_key.as_ref().map(|_| "<redacted>"),
             )
             .field("timeout", &self.timeout)
+            .field(
+                "webhook_token",
+                &self.webhook_token.as_ref().map(|_| "<redacted>"),
+            )
             .finish()
     }
 }
@@ -118,6 +137,7 @@ impl Settings {
             client_id: var("TERN_ESIMFX_CLIENT_ID"),
             client_key: var("TERN_ESIMFX_CLIENT_KEY"),
             timeout: Duration::from_secs(parse_var("TERN_ESIMFX_TIMEOUT_SECS", 20)?),
+            webhook_token: var("TERN_ESIMFX_WEBHOOK_TOKEN"),
         };
         if esimfx.url.is_some() && (esimfx.client_id.is_none() || esimfx.client_key.is_none()) {
             bail!("TERN_ESIMFX_URL is set, so TERN_ESIMFX_CLIENT_ID and TERN_ESIMFX_CLIENT_KEY are needed too");
@@ -151,8 +171,27 @@ impl Settings {
                 max_attempts: parse_var("TERN_JOB_MAX_ATTEMPTS", 8)?,
                 lease: Duration::from_secs(parse_var("TERN_JOB_LEASE_SECS", 120)?),
             },
+            care: care_settings()?,
+            sandbox_devices: parse_var("TERN_SANDBOX_DEVICES", true)?,
         })
     }
+}
+
+fn care_settings() -> anyhow::Result<CareSettings> {
+    let alert_percent: u8 = parse_var("TERN_USAGE_ALERT_PERCENT", 80)?;
+    if !(1..=100).contains(&alert_percent) {
+        bail!("TERN_USAGE_ALERT_PERCENT must be between 1 and 100");
+    }
+    let refresh_secs: u64 = parse_var("TERN_USAGE_REFRESH_SECS", 900)?;
+    if refresh_secs < 5 {
+        bail!("TERN_USAGE_REFRESH_SECS must be at least 5");
+    }
+    Ok(CareSettings {
+        refresh_every: Duration::from_secs(refresh_secs),
+        stale_after: Duration::from_secs(parse_var("TERN_USAGE_STALE_SECS", 300)?),
+        alert_percent,
+        esim_fee_minor: parse_var("TERN_ESIM_FEE_CENTS", 100)?,
+    })
 }
 
 fn stripe_settings() -> anyhow::Result<StripeSettings> {

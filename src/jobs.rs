@@ -1,4 +1,5 @@
 //! Background jobs that run for the life of the server.
 
 pub mod catalogue_sync;
+pub mod usage_sync;
 pub mod worker;

@@ -1,10 +1,19 @@
 //! The HTTP routes: Leptos pages and server functions, static files, and a few plain endpoints.
 
+mod auth;
 mod checkout;
+mod dev;
 mod health;
+mod install_pack;
 mod outbox;
+mod provider_webhooks;
 mod seo;
+mod session;
 mod webhooks;
+
+pub use dev::DevSandboxes;
+pub use install_pack::instructions as install_instructions;
+pub use provider_webhooks::ProviderWebhooks;
 
 use app::state::AppState;
 use app::{shell, App};
@@ -16,7 +25,12 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
-pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
+pub fn router(
+    state: AppState,
+    provider_webhooks: ProviderWebhooks,
+    dev_sandboxes: DevSandboxes,
+    leptos_options: LeptosOptions,
+) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
@@ -32,9 +46,19 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         .route("/robots.txt", get(seo::robots))
         .route("/sitemap.xml", get(seo::sitemap))
         .route("/webhooks/stripe", post(webhooks::stripe))
+        .route("/webhooks/esimfx", post(provider_webhooks::esimfx))
+        .route("/auth/verify", get(auth::verify))
+        .route("/auth/sign-out", post(auth::sign_out))
+        .route(
+            "/my-esims/{iccid}/install-pack",
+            get(install_pack::download),
+        )
+        .route("/dev/sandboxes", get(dev::sandboxes))
         .route("/checkout", post(checkout::start))
         .route("/dev/outbox", get(outbox::list))
         .route("/dev/outbox/{email_id}/qr.png", get(outbox::qr))
+        .layer(axum::Extension(provider_webhooks))
+        .layer(axum::Extension(dev_sandboxes))
         .with_state(state.clone());
     Router::new()
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), render)

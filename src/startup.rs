@@ -9,11 +9,12 @@ use leptos::config::LeptosOptions;
 use payments::{PaymentGateway, StripeConfig, StripeGateway};
 use providers::esimfx::{EsimfxClient, EsimfxConfig};
 use providers::EsimProvider;
-use sandbox::esimfx::{EsimfxSandbox, EsimfxSandboxConfig, RunningSandbox};
+use sandbox::esimfx::{AutoDevice, EsimfxSandbox, EsimfxSandboxConfig, RunningSandbox};
 use sandbox::stripe::{RunningStripeSandbox, StripeSandbox, StripeSandboxConfig};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use store::esims::CarePolicy;
 use store::mail::Mailer;
 use store::orders::FulfilmentContext;
 use store::{Db, PricingPolicy};
@@ -77,11 +78,35 @@ impl Application {
                 .sandbox
                 .set_webhook_url(format!("{base_url}/webhooks/stripe"));
         }
+        let esimfx_webhook_token = match (&sandboxes.esimfx, &settings.esimfx.webhook_token) {
+            (_, Some(token)) => Some(token.clone()),
+            // The sandbox and Tern agree on a fresh secret, so the token check is exercised locally too.
+            (Some(_), None) => Some(store::ids::new_secret()),
+            (None, None) => {
+                tracing::warn!("TERN_ESIMFX_WEBHOOK_TOKEN is not set: eSIMfx webhooks will be refused and usage comes from polling only");
+                None
+            }
+        };
+        if let Some(esimfx) = &sandboxes.esimfx {
+            esimfx.set_webhook(
+                format!("{base_url}/webhooks/esimfx"),
+                esimfx_webhook_token.clone(),
+            );
+        }
+        let care = CarePolicy {
+            refresh_every: settings.care.refresh_every,
+            stale_after: settings.care.stale_after,
+            alert_percent: settings.care.alert_percent,
+            esim_fee_minor: settings.care.esim_fee_minor,
+            public_url: public_url.clone(),
+        };
 
         let wake = Arc::new(Notify::new());
+        let provider_map: HashMap<&'static str, Arc<dyn EsimProvider>> =
+            HashMap::from([(providers::esimfx::PROVIDER_ID.as_str(), esimfx)]);
         let fulfilment = FulfilmentContext {
             db: db.clone(),
-            providers: HashMap::from([(providers::esimfx::PROVIDER_ID.as_str(), esimfx)]),
+            providers: provider_map.clone(),
             gateway: gateway.clone(),
             mailer,
             public_url: public_url.clone(),
@@ -93,6 +118,16 @@ impl Application {
             settings.jobs.lease,
             wake.clone(),
         ))];
+
+        let provider_map = Arc::new(provider_map);
+        let usage_wake = Arc::new(Notify::new());
+        tasks.push(tokio::spawn(jobs::usage_sync::run(
+            db.clone(),
+            provider_map.clone(),
+            care.clone(),
+            usage_wake.clone(),
+            wake.clone(),
+        )));
 
         let (first_sync_tx, first_sync) = watch::channel(false);
         tasks.push(tokio::spawn(jobs::catalogue_sync::run(
@@ -109,8 +144,18 @@ impl Application {
             payments: gateway,
             jobs: wake,
             outbox_mode: settings.mail.smtp_url.is_none(),
+            providers: provider_map,
+            care,
         };
-        let router = routes::router(state, leptos_options);
+        let provider_webhooks = routes::ProviderWebhooks {
+            esimfx_token: esimfx_webhook_token,
+            usage_wake,
+        };
+        let dev_sandboxes = routes::DevSandboxes {
+            esimfx: sandboxes.esimfx.as_ref().map(|s| s.base_url.clone()),
+            stripe: sandboxes.stripe.as_ref().map(|s| s.base_url.clone()),
+        };
+        let router = routes::router(state, provider_webhooks, dev_sandboxes, leptos_options);
         Ok(Application {
             address,
             base_url,
@@ -235,7 +280,17 @@ async fn esimfx_provider(
             timeout: settings.esimfx.timeout,
         },
         None => {
-            let sandbox_config = EsimfxSandboxConfig::default();
+            let mut sandbox_config = EsimfxSandboxConfig::default();
+            if settings.sandbox_devices {
+                // A minute of sandbox time per second: phones install and connect within
+                // seconds and a 1 GB package is used up in about seven minutes.
+                sandbox_config.clock_speed = 60;
+                sandbox_config.traffic_bytes_per_hour = 150 * 1024 * 1024;
+                sandbox_config.auto_device = Some(AutoDevice {
+                    install_after_secs: 10 * 60,
+                    connect_after_secs: 20 * 60,
+                });
+            }
             let running = EsimfxSandbox::spawn(sandbox_config.clone())
                 .await
                 .context("Failed to start the eSIMfx sandbox")?;

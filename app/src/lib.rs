@@ -3,7 +3,14 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod care;
 pub mod components;
+#[cfg(feature = "ssr")]
+pub mod form_post;
+pub mod links;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -15,6 +22,10 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 use pages::catalogue::{country_page::CountryPage, plan_page::PlanPage, region_page::RegionPage};
 use pages::home::home_page::HomePage;
+use pages::my_esims::{
+    esim_page::EsimPage, my_esims_page::MyEsimsPage, sign_in_page::SignInPage,
+    top_up_page::TopUpPage,
+};
 use pages::not_found_page::NotFoundPage;
 use pages::orders::order_page::OrderPage;
 
@@ -43,6 +54,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     components::page_meta::provide_site_info();
+    components::account::provide_traveller();
     // Pages that show data render fully on the server (SsrMode::Async), so they work without JavaScript.
     view! {
         <Stylesheet id="leptos" href="/pkg/tern.css"/>
@@ -56,6 +68,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/esim/:slug") view=CountryPage ssr=SsrMode::Async/>
                     <Route path=path!("/plan/:id") view=PlanPage ssr=SsrMode::Async/>
                     <Route path=path!("/order/:id") view=OrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/my-esims") view=MyEsimsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/my-esims/:iccid") view=EsimPage ssr=SsrMode::Async/>
+                    <Route path=path!("/my-esims/:iccid/top-up") view=TopUpPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -2,5 +2,6 @@
 
 pub mod catalogue;
 pub mod home;
+pub mod my_esims;
 pub mod not_found_page;
 pub mod orders;

@@ -13,6 +13,22 @@ pub struct AppState {
     pub jobs: std::sync::Arc<tokio::sync::Notify>,
     /// Whether mail goes to the local outbox (development), which /dev/outbox then lists.
     pub outbox_mode: bool,
+    /// Every configured provider adapter, by provider id.
+    pub providers: std::sync::Arc<
+        std::collections::HashMap<&'static str, std::sync::Arc<dyn providers::EsimProvider>>,
+    >,
+    /// Usage refresh, alert and refund rules for travellers' eSIMs.
+    pub care: store::esims::CarePolicy,
+}
+
+impl AppState {
+    /// The adapter for a stored provider id.
+    pub fn provider(&self, id: &str) -> Result<&dyn providers::EsimProvider, ServerFnError> {
+        self.providers
+            .get(id)
+            .map(|p| p.as_ref())
+            .ok_or_else(|| internal(anyhow::anyhow!("provider {id} is not configured")))
+    }
 }
 
 /// The server state, or a server-function error if it was not provided.

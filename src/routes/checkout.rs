@@ -16,11 +16,18 @@ pub struct BuyForm {
 }
 
 #[tracing::instrument(skip_all, fields(plan = %form.plan_id))]
-pub async fn start(State(state): State<AppState>, Form(form): Form<BuyForm>) -> Redirect {
+pub async fn start(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Form(form): Form<BuyForm>,
+) -> Redirect {
+    let account = super::session::account(&state, &headers).await;
     let input = StartCheckout {
         plan_id: form.plan_id.clone(),
         email: form.email.clone(),
         public_url: state.public_url.clone(),
+        account_id: account.map(|a| a.id),
+        top_up: None,
     };
     match store::orders::start_checkout(&state.db, state.payments.as_ref(), input).await {
         Ok(started) => Redirect::to(&started.payment_url),

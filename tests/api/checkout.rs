@@ -2,48 +2,18 @@
 
 use crate::support::{spawn_app, TestApp};
 use serde_json::json;
-use sqlx::Row;
 
 const PLAN_PRODUCT: &str = "esimfx_10G_7D_JP";
 
-async fn plan_id(app: &TestApp, product: &str) -> String {
-    sqlx::query("SELECT id FROM plans WHERE provider_product_id = $1")
-        .bind(product)
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-        .get("id")
-}
-
-/// Submits the buy form as a browser without JavaScript does; returns the order id and checkout session id.
-async fn start_checkout(app: &TestApp, product: &str, email: &str) -> (String, String) {
-    let plan = plan_id(app, product).await;
-    let response = app
-        .http
-        .post(format!("{}/checkout", app.base_url))
-        .form(&[("plan_id", plan.as_str()), ("email", email)])
+async fn stripe_stats(app: &TestApp) -> serde_json::Value {
+    app.http
+        .get(format!("{}/_sandbox/stripe/stats", app.stripe.base_url))
         .send()
         .await
-        .unwrap();
-    assert_eq!(response.status(), 303, "redirected to pay");
-    let location = response.headers()["location"].to_str().unwrap().to_owned();
-    assert!(
-        location.starts_with(&app.stripe.base_url),
-        "{location} is the Stripe sandbox's hosted checkout"
-    );
-    let session = location.rsplit('/').next().unwrap().to_owned();
-    let order: String = sqlx::query("SELECT id FROM orders WHERE checkout_session_id = $1")
-        .bind(&session)
-        .fetch_one(app.db.pool())
+        .unwrap()
+        .json()
         .await
         .unwrap()
-        .get("id");
-    (order, session)
-}
-
-async fn pay(app: &TestApp, session: &str, card: &str) -> reqwest::Response {
-    app.stripe_control(&format!("sessions/{session}/pay"), json!({ "card": card }))
-        .await
 }
 
 async fn esims_bought(app: &TestApp) -> i64 {
@@ -53,7 +23,9 @@ async fn esims_bought(app: &TestApp) -> i64 {
 #[tokio::test]
 async fn a_paid_order_delivers_an_esim_with_its_qr_and_emails() {
     let app = spawn_app().await;
-    let (order, session) = start_checkout(&app, PLAN_PRODUCT, "sarah@example.com").await;
+    let (order, session) = app
+        .start_checkout_as(None, PLAN_PRODUCT, "sarah@example.com")
+        .await;
     assert_eq!(app.order_status(&order).await, "awaiting_payment");
     assert_eq!(
         esims_bought(&app).await,
@@ -61,7 +33,8 @@ async fn a_paid_order_delivers_an_esim_with_its_qr_and_emails() {
         "nothing is ordered before payment"
     );
 
-    assert!(pay(&app, &session, "4242424242424242")
+    assert!(app
+        .pay(&session, "4242424242424242")
         .await
         .status()
         .is_success());
@@ -83,22 +56,12 @@ async fn a_paid_order_delivers_an_esim_with_its_qr_and_emails() {
     assert!(html.contains("This eSIM can only be installed once"));
 
     // Both emails are sent; the delivery one is in the outbox with the QR inline.
-    let sent = app
-        .scalar(&format!(
-            "SELECT COUNT(*) FROM emails WHERE order_id = '{order}' AND sent_at IS NOT NULL"
-        ))
-        .await;
-    let wait = std::time::Instant::now();
-    let mut sent = sent;
-    while sent < 2 && wait.elapsed().as_secs() < 10 {
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        sent = app
-            .scalar(&format!(
-                "SELECT COUNT(*) FROM emails WHERE order_id = '{order}' AND sent_at IS NOT NULL"
-            ))
-            .await;
-    }
-    assert_eq!(sent, 2, "confirmation and delivery sent");
+    let sent =
+        format!("SELECT COUNT(*) FROM emails WHERE order_id = '{order}' AND sent_at IS NOT NULL");
+    app.wait_until("confirmation and delivery sent", 10, || async {
+        (app.scalar(&sent).await == 2).then_some(())
+    })
+    .await;
     let files: Vec<_> = std::fs::read_dir(&app.outbox)
         .unwrap()
         .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
@@ -114,7 +77,9 @@ async fn a_paid_order_delivers_an_esim_with_its_qr_and_emails() {
 #[tokio::test]
 async fn the_wrong_token_shows_nothing() {
     let app = spawn_app().await;
-    let (order, _) = start_checkout(&app, PLAN_PRODUCT, "sarah@example.com").await;
+    let (order, _) = app
+        .start_checkout_as(None, PLAN_PRODUCT, "sarah@example.com")
+        .await;
     let (status, html) = app.get_html(&format!("/order/{order}?token=guessed")).await;
     assert_eq!(status, 404);
     assert!(!html.contains("sarah@example.com"));
@@ -123,8 +88,10 @@ async fn the_wrong_token_shows_nothing() {
 #[tokio::test]
 async fn duplicate_webhooks_change_nothing() {
     let app = spawn_app().await;
-    let (order, session) = start_checkout(&app, PLAN_PRODUCT, "sarah@example.com").await;
-    pay(&app, &session, "4242424242424242").await;
+    let (order, session) = app
+        .start_checkout_as(None, PLAN_PRODUCT, "sarah@example.com")
+        .await;
+    app.pay(&session, "4242424242424242").await;
     app.wait_for_status(&order, "ready", 20).await;
     let timeline = app
         .scalar(&format!(
@@ -151,6 +118,12 @@ async fn duplicate_webhooks_change_nothing() {
         .as_str()
         .unwrap()
         .to_owned();
+    let delivered = || async {
+        stripe_stats(&app).await["webhooks_delivered"]
+            .as_u64()
+            .unwrap()
+    };
+    let before = delivered().await;
     for _ in 0..3 {
         assert!(app
             .stripe_control(&format!("events/{completed}/resend"), json!({}))
@@ -158,8 +131,11 @@ async fn duplicate_webhooks_change_nothing() {
             .status()
             .is_success());
     }
-    // The resends are delivered before the control call returns or shortly after; both leave the same state.
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // A delivery counts once Tern has answered it, so all three resends have been handled.
+    app.wait_until("the three resends delivered", 10, || async {
+        (delivered().await >= before + 3).then_some(())
+    })
+    .await;
     assert_eq!(
         app.scalar(&format!(
             "SELECT COUNT(*) FROM order_events WHERE order_id = '{order}' AND kind <> 'email'"
@@ -182,7 +158,9 @@ async fn duplicate_webhooks_change_nothing() {
 #[tokio::test]
 async fn forged_webhooks_are_refused_and_change_nothing() {
     let app = spawn_app().await;
-    let (order, session) = start_checkout(&app, PLAN_PRODUCT, "sarah@example.com").await;
+    let (order, session) = app
+        .start_checkout_as(None, PLAN_PRODUCT, "sarah@example.com")
+        .await;
     let body = json!({ "id": "evt_forged", "object": "event", "type": "checkout.session.completed",
         "data": { "object": { "id": session, "object": "checkout.session", "payment_status": "paid" } } })
     .to_string();
@@ -204,8 +182,10 @@ async fn forged_webhooks_are_refused_and_change_nothing() {
 #[tokio::test]
 async fn a_declined_card_orders_nothing() {
     let app = spawn_app().await;
-    let (order, session) = start_checkout(&app, PLAN_PRODUCT, "sarah@example.com").await;
-    let _ = pay(&app, &session, "4000000000000002").await;
+    let (order, session) = app
+        .start_checkout_as(None, PLAN_PRODUCT, "sarah@example.com")
+        .await;
+    let _ = app.pay(&session, "4000000000000002").await;
     let token = app.order_field(&order, "access_token").await.unwrap();
     let (_, html) = app
         .get_html(&format!(
@@ -220,7 +200,9 @@ async fn a_declined_card_orders_nothing() {
 #[tokio::test]
 async fn an_expired_checkout_ends_the_order_without_charge() {
     let app = spawn_app().await;
-    let (order, session) = start_checkout(&app, PLAN_PRODUCT, "sarah@example.com").await;
+    let (order, session) = app
+        .start_checkout_as(None, PLAN_PRODUCT, "sarah@example.com")
+        .await;
     assert!(app
         .stripe_control(&format!("expire/{session}"), json!({}))
         .await
@@ -237,8 +219,10 @@ async fn the_success_page_confirms_payment_when_the_webhook_is_late() {
     app.stripe
         .sandbox
         .set_webhook_url("http://127.0.0.1:9/".into());
-    let (order, session) = start_checkout(&app, PLAN_PRODUCT, "sarah@example.com").await;
-    pay(&app, &session, "4242424242424242").await;
+    let (order, session) = app
+        .start_checkout_as(None, PLAN_PRODUCT, "sarah@example.com")
+        .await;
+    app.pay(&session, "4242424242424242").await;
     assert_eq!(app.order_status(&order).await, "awaiting_payment");
     let token = app.order_field(&order, "access_token").await.unwrap();
     let (status, _) = app
@@ -254,10 +238,12 @@ async fn the_success_page_confirms_payment_when_the_webhook_is_late() {
 #[tokio::test]
 async fn provider_errors_are_retried_with_the_same_key_until_the_esim_arrives() {
     let app = spawn_app().await;
-    let (order, session) = start_checkout(&app, PLAN_PRODUCT, "sarah@example.com").await;
+    let (order, session) = app
+        .start_checkout_as(None, PLAN_PRODUCT, "sarah@example.com")
+        .await;
     app.control("faults", json!({ "fail_next": 2, "status": 503 }))
         .await;
-    pay(&app, &session, "4242424242424242").await;
+    app.pay(&session, "4242424242424242").await;
     app.wait_for_status(&order, "ready", 20).await;
     assert_eq!(
         esims_bought(&app).await,
@@ -271,11 +257,13 @@ async fn provider_errors_are_retried_with_the_same_key_until_the_esim_arrives() 
 #[tokio::test]
 async fn a_permanent_provider_failure_refunds_the_payment() {
     let app = spawn_app().await;
-    let (order, session) = start_checkout(&app, PLAN_PRODUCT, "sarah@example.com").await;
+    let (order, session) = app
+        .start_checkout_as(None, PLAN_PRODUCT, "sarah@example.com")
+        .await;
     // The provider withdraws the product after the traveller paid: ordering it fails for good.
     app.control("catalogue/remove", json!({ "id": PLAN_PRODUCT }))
         .await;
-    pay(&app, &session, "4242424242424242").await;
+    app.pay(&session, "4242424242424242").await;
     app.wait_for_status(&order, "refunded", 20).await;
     assert_eq!(esims_bought(&app).await, 0);
     assert!(app.order_field(&order, "failure_reason").await.is_some());
@@ -297,10 +285,12 @@ async fn a_permanent_provider_failure_refunds_the_payment() {
 #[tokio::test]
 async fn a_crash_mid_fulfilment_resumes_and_buys_exactly_one_esim() {
     let mut app = spawn_app().await;
-    let (order, session) = start_checkout(&app, PLAN_PRODUCT, "sarah@example.com").await;
+    let (order, session) = app
+        .start_checkout_as(None, PLAN_PRODUCT, "sarah@example.com")
+        .await;
     // Every provider call now takes a while, so the crash lands while the order is being placed.
     app.control("faults", json!({ "delay_ms": 1500 })).await;
-    pay(&app, &session, "4242424242424242").await;
+    app.pay(&session, "4242424242424242").await;
     app.wait_for_status(&order, "provisioning", 20).await;
     app.crash_and_restart().await;
     app.control("faults", json!({ "delay_ms": 0 })).await;
@@ -315,7 +305,7 @@ async fn a_crash_mid_fulfilment_resumes_and_buys_exactly_one_esim() {
 #[tokio::test]
 async fn bad_input_is_refused_with_a_clear_message_and_nothing_is_created() {
     let app = spawn_app().await;
-    let plan = plan_id(&app, PLAN_PRODUCT).await;
+    let plan = app.plan_id(PLAN_PRODUCT).await;
     for (plan, email, code) in [
         (plan.as_str(), "not-an-email", "email"),
         ("no-such-plan", "sarah@example.com", "unavailable"),
@@ -344,7 +334,9 @@ async fn bad_input_is_refused_with_a_clear_message_and_nothing_is_created() {
 #[tokio::test]
 async fn a_delayed_payment_method_fulfils_only_once_it_succeeds() {
     let app = spawn_app().await;
-    let (order, session) = start_checkout(&app, PLAN_PRODUCT, "sarah@example.com").await;
+    let (order, session) = app
+        .start_checkout_as(None, PLAN_PRODUCT, "sarah@example.com")
+        .await;
     assert!(app
         .stripe_control(&format!("sessions/{session}/pay_later"), json!({}))
         .await
@@ -352,14 +344,10 @@ async fn a_delayed_payment_method_fulfils_only_once_it_succeeds() {
         .is_success());
     // checkout.session.completed arrives unpaid: the order waits and nothing is ordered.
     let waiting = format!("SELECT COUNT(*) FROM order_events WHERE order_id = '{order}' AND message LIKE 'Payment is processing%'");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while app.scalar(&waiting).await == 0 {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the pending payment was never noted"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    app.wait_until("the pending payment noted", 10, || async {
+        (app.scalar(&waiting).await > 0).then_some(())
+    })
+    .await;
     assert_eq!(app.order_status(&order).await, "awaiting_payment");
     assert_eq!(esims_bought(&app).await, 0);
 
@@ -378,7 +366,9 @@ async fn a_delayed_payment_method_fulfils_only_once_it_succeeds() {
 #[tokio::test]
 async fn a_failed_delayed_payment_cancels_the_order_without_an_esim() {
     let app = spawn_app().await;
-    let (order, session) = start_checkout(&app, PLAN_PRODUCT, "sarah@example.com").await;
+    let (order, session) = app
+        .start_checkout_as(None, PLAN_PRODUCT, "sarah@example.com")
+        .await;
     app.stripe_control(&format!("sessions/{session}/pay_later"), json!({}))
         .await;
     assert!(app

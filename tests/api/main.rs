@@ -5,4 +5,5 @@ mod catalogue_sync;
 mod checkout;
 mod health;
 mod mail;
+mod my_esim;
 mod support;

@@ -6,10 +6,16 @@ use providers::esimfx::{EsimfxClient, EsimfxConfig};
 use sandbox::esimfx::{EsimfxSandbox, EsimfxSandboxConfig, RunningSandbox};
 use std::time::Duration;
 use store::{Db, PricingPolicy};
-use tern::config::{EsimfxSettings, JobSettings, MailSettings, Settings, StripeSettings};
+use tern::config::{
+    CareSettings, EsimfxSettings, JobSettings, MailSettings, Settings, StripeSettings,
+};
 use tern::Application;
 
 pub const MARGIN_PERCENT: u32 = 30;
+/// The Secret Key the test's eSIMfx sandbox sends with each webhook, and Tern expects.
+pub const ESIMFX_WEBHOOK_TOKEN: &str = "test-esimfx-webhook-secret";
+/// What cancelling a new eSIM's first package keeps back.
+pub const ESIM_FEE_CENTS: i64 = 100;
 
 pub struct TestApp {
     pub base_url: String,
@@ -48,6 +54,7 @@ pub async fn spawn_app() -> TestApp {
             client_id: Some(sandbox::esimfx::SANDBOX_CLIENT_ID.into()),
             client_key: Some(sandbox::esimfx::SANDBOX_CLIENT_KEY.into()),
             timeout: Duration::from_secs(5),
+            webhook_token: Some(ESIMFX_WEBHOOK_TOKEN.into()),
         },
         margin_percent: MARGIN_PERCENT,
         catalogue_sync_interval: Duration::from_secs(3600),
@@ -63,8 +70,17 @@ pub async fn spawn_app() -> TestApp {
             max_attempts: 4,
             lease: Duration::from_secs(1),
         },
+        // Refreshes happen when a test asks (page opens, webhooks), not on a timer.
+        care: CareSettings {
+            refresh_every: Duration::from_secs(3600),
+            stale_after: Duration::from_secs(3600),
+            alert_percent: 80,
+            esim_fee_minor: ESIM_FEE_CENTS,
+        },
+        sandbox_devices: false,
     };
     let (base_url, db, stripe, server) = start(settings.clone()).await;
+    deliver_webhooks_to(&sandbox, &base_url);
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -123,23 +139,213 @@ impl TestApp {
         self.server.abort();
         let _ = (&mut self.server).await;
         let (base_url, db, stripe, server) = start(self.settings.clone()).await;
+        deliver_webhooks_to(&self.sandbox, &base_url);
         (self.base_url, self.db, self.stripe, self.server) = (base_url, db, stripe, server);
     }
 
-    /// Polls the database until `condition` holds, failing after `seconds`.
-    pub async fn wait_for_status(&self, order_id: &str, status: &str, seconds: u64) {
+    /// Polls `probe` until it returns `Some`, failing with `what` after `seconds`.
+    pub async fn wait_until<T, F, Fut>(&self, what: &str, seconds: u64, mut probe: F) -> T
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Option<T>>,
+    {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(seconds);
         loop {
-            let now = self.order_status(order_id).await;
-            if now == status {
-                return;
+            if let Some(value) = probe().await {
+                return value;
             }
             assert!(
                 tokio::time::Instant::now() < deadline,
-                "order {order_id} is {now}, never became {status}"
+                "timed out waiting for {what}"
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    pub async fn plan_id(&self, product: &str) -> String {
+        use sqlx::Row;
+        sqlx::query("SELECT id FROM plans WHERE provider_product_id = $1")
+            .bind(product)
+            .fetch_one(self.db.pool())
+            .await
+            .unwrap()
+            .get("id")
+    }
+
+    /// Submits the buy form as a browser without JavaScript does (with a session cookie, if
+    /// given); returns the order id and checkout session id.
+    pub async fn start_checkout_as(
+        &self,
+        cookie: Option<&str>,
+        product: &str,
+        email: &str,
+    ) -> (String, String) {
+        let plan = self.plan_id(product).await;
+        let mut request = self
+            .http
+            .post(format!("{}/checkout", self.base_url))
+            .form(&[("plan_id", plan.as_str()), ("email", email)]);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), 303, "redirected to pay");
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        assert!(
+            location.starts_with(&self.stripe.base_url),
+            "{location} is the Stripe sandbox's hosted checkout"
+        );
+        let session = location.rsplit('/').next().unwrap().to_owned();
+        (self.order_of_session(&session).await, session)
+    }
+
+    pub async fn order_of_session(&self, session: &str) -> String {
+        use sqlx::Row;
+        sqlx::query("SELECT id FROM orders WHERE checkout_session_id = $1")
+            .bind(session)
+            .fetch_one(self.db.pool())
+            .await
+            .unwrap()
+            .get("id")
+    }
+
+    pub async fn pay(&self, session: &str, card: &str) -> reqwest::Response {
+        self.stripe_control(
+            &format!("sessions/{session}/pay"),
+            serde_json::json!({ "card": card }),
+        )
+        .await
+    }
+
+    /// Buys `product` as a guest and waits for the eSIM; returns the order id and ICCID.
+    pub async fn buy_esim(&self, product: &str, email: &str) -> (String, String) {
+        let (order, session) = self.start_checkout_as(None, product, email).await;
+        assert_eq!(self.pay(&session, "4242424242424242").await.status(), 200);
+        self.wait_for_status(&order, "ready", 20).await;
+        let iccid = self.order_field(&order, "iccid").await.expect("an ICCID");
+        (order, iccid)
+    }
+
+    /// Signs in the way a traveller does (form, emailed link) and returns the `Cookie` header value.
+    pub async fn sign_in(&self, email: &str) -> String {
+        let link = self.request_sign_in_link(email).await;
+        let response = self.http.get(&link).send().await.unwrap();
+        assert_eq!(response.status(), 303, "the sign-in link redirects");
+        let set_cookie = response.headers()["set-cookie"].to_str().unwrap();
+        assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
+        set_cookie.split(';').next().unwrap().to_owned()
+    }
+
+    /// Submits the sign-in form and returns the link from the email it sends (rewritten onto this
+    /// test server, since links in emails use the public URL).
+    pub async fn request_sign_in_link(&self, email: &str) -> String {
+        let before = self
+            .scalar("SELECT COUNT(*) FROM emails WHERE kind = 'sign_in_link'")
+            .await;
+        let response = self
+            .http
+            .post(format!("{}/api/my_esim/request_sign_in", self.base_url))
+            .header("accept", "application/json")
+            .form(&[("email", email)])
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_success(),
+            "sign-in form accepted: {}",
+            response.status()
+        );
+        self.wait_until("the sign-in email", 10, || async {
+            let now = self
+                .scalar("SELECT COUNT(*) FROM emails WHERE kind = 'sign_in_link'")
+                .await;
+            (now > before).then_some(())
+        })
+        .await;
+        let body = self.latest_email_to(email, "sign_in_link").await;
+        self.local_link(&body)
+    }
+
+    /// The newest email of `kind` sent to `recipient`, as text.
+    pub async fn latest_email_to(&self, recipient: &str, kind: &str) -> String {
+        use sqlx::Row;
+        sqlx::query(
+            "SELECT text_body FROM emails WHERE recipient = $1 AND kind = $2 ORDER BY created_at DESC",
+        )
+        .bind(recipient.to_lowercase())
+        .bind(kind)
+        .fetch_all(self.db.pool())
+        .await
+        .unwrap()
+        .first()
+        .map(|row| row.get::<String, _>("text_body"))
+        .unwrap_or_else(|| panic!("no {kind} email to {recipient}"))
+    }
+
+    /// The first `https://tern.example/...` link in an email, pointed at this test server.
+    pub fn local_link(&self, body: &str) -> String {
+        let start = body
+            .find("https://tern.example")
+            .expect("a link in the email");
+        let link: String = body[start..]
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .collect();
+        link.replacen("https://tern.example", &self.base_url, 1)
+    }
+
+    /// GETs a page with a session cookie.
+    pub async fn get_as(&self, cookie: &str, path: &str) -> (u16, String) {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base_url))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .expect("request sent");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body read"))
+    }
+
+    /// Calls a server function the way the hydrated page does, with a session cookie.
+    pub async fn server_fn(
+        &self,
+        cookie: Option<&str>,
+        name: &str,
+        form: &[(&str, &str)],
+    ) -> (u16, String) {
+        let mut request = self
+            .http
+            .post(format!("{}/api/{name}", self.base_url))
+            .header("accept", "application/json")
+            .form(form);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        let response = request.send().await.expect("request sent");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body read"))
+    }
+
+    /// Calls the eSIMfx sandbox's control API and returns its JSON answer.
+    pub async fn sandbox_get(&self, path: &str) -> serde_json::Value {
+        self.http
+            .get(format!("{}/_sandbox/{path}", self.sandbox.base_url))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// Polls the database until the order reaches `status`, failing after `seconds`.
+    pub async fn wait_for_status(&self, order_id: &str, status: &str, seconds: u64) {
+        let what = format!("order {order_id} to become {status}");
+        self.wait_until(&what, seconds, || async {
+            (self.order_status(order_id).await == status).then_some(())
+        })
+        .await
     }
 
     pub async fn order_status(&self, order_id: &str) -> String {
@@ -241,6 +447,14 @@ impl TestApp {
             .try_get(0)
             .expect("an integer")
     }
+}
+
+/// The sandbox delivers its webhooks to this run of the application.
+fn deliver_webhooks_to(sandbox: &RunningSandbox, base_url: &str) {
+    sandbox.set_webhook(
+        format!("{base_url}/webhooks/esimfx"),
+        Some(ESIMFX_WEBHOOK_TOKEN.to_owned()),
+    );
 }
 
 /// A new, empty database for one test.

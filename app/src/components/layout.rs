@@ -1,5 +1,7 @@
-//! The frame around every page: header with the brand, main content, footer.
+//! The frame around every page: header with the brand, main content, footer. The header links to
+//! My eSIMs always, and offers "Sign out" (a plain form post) to a signed-in traveller.
 
+use crate::components::account::current_traveller;
 use leptos::prelude::*;
 
 #[component]
@@ -14,6 +16,16 @@ pub fn Layout(children: Children) -> impl IntoView {
             <nav aria-label="Main">
                 <a href="/#destinations">"Destinations"</a>
                 <a href="/#regions">"Regions"</a>
+                <a href="/my-esims">"My eSIMs"</a>
+                <Suspense>
+                    {move || Suspend::new(async move {
+                        current_traveller().await.map(|_| view! {
+                            <form class="sign-out" method="post" action="/auth/sign-out">
+                                <button type="submit" class="link-button">"Sign out"</button>
+                            </form>
+                        })
+                    })}
+                </Suspense>
             </nav>
         </header>
         <main id="main">{children()}</main>

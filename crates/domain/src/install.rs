@@ -16,3 +16,14 @@ pub const AFTER_INSTALL: [&str; 4] = [
     "Set the eSIM as your Cellular Data line.",
     "Set the APN if your plan needs one (for example data.esim).",
 ];
+
+/// The add-on rules shown before a top-up is paid for (seed 004 §8).
+pub const ADD_ON_RULES: [&str; 3] = [
+    "Once data from your current plan is used up or expires, your add-on data will be automatically activated.",
+    "The countdown towards expiry will start when you start using data from the add-on package.",
+    "You do not need to re-install the eSIM or manually activate your add-on plan.",
+];
+
+/// Why only part of a first package is refunded (seed 004 §5).
+pub const ESIM_FEE_RULE: &str = "An unused package can be cancelled within 60 days of purchase and its price is refunded. \
+The eSIM itself is not refundable once it has been created, so for the package that came with a new eSIM the eSIM fee is kept.";

@@ -7,9 +7,11 @@ pub mod email;
 pub mod esim;
 pub mod install;
 pub mod money;
+pub mod my_esim;
 pub mod order;
 pub mod pricing;
 pub mod search;
+pub mod usage;
 
 pub use catalogue::{
     CountryPage, CountryRef, CountrySummary, DestinationIndexEntry, Network, PlanDetail, PlanSort,
@@ -21,3 +23,4 @@ pub use email::{Email, InvalidEmail};
 pub use esim::{ActivationCode, Iccid, InvalidActivationCode, InvalidIccid};
 pub use money::{Currency, InvalidMoney, Money};
 pub use order::{EsimInstall, InvalidTransition, OrderMilestone, OrderPage, OrderStatus};
+pub use usage::{EsimState, PackageState, PackageUsage};

@@ -74,6 +74,8 @@ impl OrderStatus {
                 // A retry after a retryable provider error goes back through provisioning.
                 | (Provisioning, Ready | Failed | Provisioning)
                 | (Failed, Refunding | Provisioning)
+                // The traveller cancelled a package they never used.
+                | (Ready, Refunding)
                 | (Refunding, Refunded)
         )
     }
@@ -172,7 +174,9 @@ mod tests {
     fn final_states_do_not_move() {
         for status in OrderStatus::ALL.into_iter().filter(OrderStatus::is_final) {
             for next in OrderStatus::ALL {
-                assert!(!status.can_become(next), "{status} -> {next}");
+                // A delivered order moves again only if the traveller cancels the unused package.
+                let cancelled = status == OrderStatus::Ready && next == OrderStatus::Refunding;
+                assert_eq!(status.can_become(next), cancelled, "{status} -> {next}");
             }
         }
     }
@@ -215,6 +219,8 @@ pub struct OrderPage {
     pub esim: Option<EsimInstall>,
     /// Where to finish paying, while the order awaits payment.
     pub payment_url: Option<String>,
+    /// For a top-up: the ICCID of the eSIM it adds data to.
+    pub top_up_iccid: Option<String>,
 }
 
 /// One status change, as the traveller reads it.

@@ -30,6 +30,13 @@ pub enum ProviderError {
     Timeout,
     #[error("the provider sent a response we could not understand: {message}")]
     MalformedResponse { message: String },
+    /// The provider refuses this change in the current state, e.g. terminating a package that
+    /// has already ended (eSIMfx code 4222). Asking again will not help.
+    #[error("the provider does not allow this now: {message}")]
+    NotAllowed { message: String },
+    /// The adapter does not offer this capability; see [`crate::Capabilities`].
+    #[error("the provider does not support {what}")]
+    Unsupported { what: &'static str },
 }
 
 impl ProviderError {

@@ -1,15 +1,18 @@
 //! Tern's eSIM provider adapters: one trait, one module per provider, typed errors.
 
+pub mod care;
 pub mod error;
 pub mod esimfx;
 pub mod ordering;
 pub mod product;
 
+pub use care::{Capabilities, EsimStatusReport, PackageReport, TerminateOutcome};
 pub use error::ProviderError;
 pub use ordering::{OrderKind, OrderRequest, ProvisionOutcome, ProvisionedEsim};
 pub use product::{NetworkInfo, Page, PageCursor, Product, ProductRef, ProviderId};
 
 use async_trait::async_trait;
+use domain::Iccid;
 
 /// A wholesale eSIM supplier, reached over its own HTTP API.
 #[async_trait]
@@ -29,4 +32,51 @@ pub trait EsimProvider: Send + Sync {
     /// Places an order; the idempotency key makes a repeat of the same request harmless.
     /// Only ever called once the traveller's payment is confirmed.
     async fn place_order(&self, request: &OrderRequest) -> Result<ProvisionOutcome, ProviderError>;
+
+    /// Which of the optional methods below this provider really offers; the rest answer
+    /// [`ProviderError::Unsupported`].
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::default()
+    }
+
+    /// The eSIM's state and, where the provider re-issues it, its install QR.
+    async fn esim_status(&self, iccid: &Iccid) -> Result<EsimStatusReport, ProviderError> {
+        let _ = iccid;
+        Err(ProviderError::Unsupported {
+            what: "eSIM status",
+        })
+    }
+
+    /// Every package ever bought for the eSIM, in the provider's order, with usage.
+    async fn esim_packages(&self, iccid: &Iccid) -> Result<Vec<PackageReport>, ProviderError> {
+        let _ = iccid;
+        Err(ProviderError::Unsupported {
+            what: "package listing",
+        })
+    }
+
+    /// One package by the provider's order id.
+    async fn package(&self, provider_order_id: &str) -> Result<PackageReport, ProviderError> {
+        let _ = provider_order_id;
+        Err(ProviderError::Unsupported {
+            what: "package lookup",
+        })
+    }
+
+    /// Products that can top up this eSIM right now.
+    async fn available_topups(&self, iccid: &Iccid) -> Result<Vec<Product>, ProviderError> {
+        let _ = iccid;
+        Err(ProviderError::Unsupported { what: "top-ups" })
+    }
+
+    /// Ends a package early; whether the fee comes back depends on the provider's rules.
+    async fn terminate_package(
+        &self,
+        provider_order_id: &str,
+    ) -> Result<TerminateOutcome, ProviderError> {
+        let _ = provider_order_id;
+        Err(ProviderError::Unsupported {
+            what: "package termination",
+        })
+    }
 }

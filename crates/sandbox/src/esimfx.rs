@@ -5,6 +5,7 @@
 mod catalogue;
 mod clock;
 mod control;
+mod device;
 mod faults;
 mod handlers;
 mod ids;
@@ -16,6 +17,7 @@ mod wire;
 mod world;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 
@@ -36,7 +38,7 @@ pub struct EsimfxSandboxConfig {
     /// The `client_key` that goes with it.
     pub client_key: String,
     /// Where to POST `ACTIVATION`, `EXPIRATION` and `DATA_USAGE` events; `None` sends nothing
-    /// (events are still listed by `GET /_sandbox/events`).
+    /// until [`EsimfxSandbox::set_webhook`] (events are still listed by `GET /_sandbox/events`).
     pub webhook_url: Option<String>,
     /// Sent as the `token` header on every webhook delivery.
     pub webhook_token: Option<String>,
@@ -44,6 +46,36 @@ pub struct EsimfxSandboxConfig {
     pub usage_thresholds: Vec<u8>,
     /// Starting reseller balance in US cents.
     pub initial_balance_cents: i64,
+    /// Data a connected eSIM uses per hour of sandbox time while it has an ACTIVE package,
+    /// counted exactly like `POST /_sandbox/esims/{iccid}/consume`. 0 (the default) is off.
+    pub traffic_bytes_per_hour: u64,
+    /// How many times faster than the wall clock sandbox time runs (after any
+    /// `clock/advance`); 1 by default, 0 stops it so only `clock/advance` moves it. Access
+    /// tokens still last about an hour of wall time.
+    pub clock_speed: u32,
+    /// Plays a traveller's phone: installs and connects every new eSIM by itself. `None` (the
+    /// default) leaves that to the control API.
+    pub auto_device: Option<AutoDevice>,
+}
+
+/// When the simulated phone acts, in sandbox seconds after its eSIM was bought.
+///
+/// Once connected the phone stays on the network: an eSIM revived by a top-up after it
+/// expired is connected again straight away.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AutoDevice {
+    /// PROVISIONED → INSTALLED.
+    pub install_after_secs: i64,
+    /// First network attach: the eSIM becomes ACTIVE and its first package starts.
+    pub connect_after_secs: i64,
+}
+
+impl EsimfxSandboxConfig {
+    /// Whether sandbox time does anything on its own, so someone must tick the world for
+    /// webhooks to fire without API calls.
+    fn runs_by_itself(&self) -> bool {
+        self.traffic_bytes_per_hour > 0 || self.clock_speed > 1 || self.auto_device.is_some()
+    }
 }
 
 impl Default for EsimfxSandboxConfig {
@@ -55,6 +87,9 @@ impl Default for EsimfxSandboxConfig {
             webhook_token: None,
             usage_thresholds: vec![50, 80, 90, 100],
             initial_balance_cents: 10_000_000,
+            traffic_bytes_per_hour: 0,
+            clock_speed: 1,
+            auto_device: None,
         }
     }
 }
@@ -78,17 +113,31 @@ impl EsimfxSandbox {
         handlers::router(self.shared.clone()).merge(control::router(self.shared.clone()))
     }
 
-    /// Serves a new sandbox on `127.0.0.1` with an ephemeral port, in a background task.
+    /// Serves a new sandbox on `127.0.0.1` with an ephemeral port, in a background task. When
+    /// time drives anything (traffic, a fast clock, an automatic device), a second task ticks
+    /// the world every second so events fire without API calls; both stop with the handle.
     pub async fn spawn(config: EsimfxSandboxConfig) -> anyhow::Result<RunningSandbox> {
         let bound = crate::local_server::bind("eSIMfx").await?;
         let base_url = bound.base_url.clone();
+        let ticks = config.runs_by_itself();
         let sandbox = EsimfxSandbox::new(config);
         let stop = crate::local_server::serve(bound, sandbox.router(), "eSIMfx");
+        let ticker = ticks.then(|| {
+            let shared = sandbox.shared.clone();
+            crate::local_server::repeat(TICK_EVERY, move || shared.with_world(|_, _| ()))
+        });
         Ok(RunningSandbox {
             base_url,
             sandbox,
             _stop: stop,
+            _ticker: ticker,
         })
+    }
+
+    /// Sends webhooks to `url` (with `token` as the `token` header) from now on, e.g. once the
+    /// host app knows its own address. Events raised earlier are not re-sent.
+    pub fn set_webhook(&self, url: String, token: Option<String>) {
+        self.shared.webhooks.set_target(url, token);
     }
 
     /// Moves the sandbox clock forward, like `POST /_sandbox/clock/advance`.
@@ -103,7 +152,10 @@ impl EsimfxSandbox {
     }
 }
 
-/// A sandbox served on a local port; dropping it stops the server.
+/// How often a running sandbox whose time drives anything applies what fell due.
+const TICK_EVERY: Duration = Duration::from_secs(1);
+
+/// A sandbox served on a local port; dropping it stops the server and its ticker.
 #[derive(Debug)]
 pub struct RunningSandbox {
     /// `http://127.0.0.1:PORT`, without a trailing slash.
@@ -111,11 +163,17 @@ pub struct RunningSandbox {
     /// The served instance, for in-process control.
     pub sandbox: EsimfxSandbox,
     _stop: crate::local_server::StopOnDrop,
+    _ticker: Option<crate::local_server::StopOnDrop>,
 }
 
 impl RunningSandbox {
     /// `base_url` joined with an absolute path such as `/account/api/v1/auth`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
+    }
+
+    /// Points webhook deliveries at the host app's receiver; see [`EsimfxSandbox::set_webhook`].
+    pub fn set_webhook(&self, url: String, token: Option<String>) {
+        self.sandbox.set_webhook(url, token);
     }
 }

@@ -1,10 +1,14 @@
-//! Serving a sandbox on an ephemeral loopback port, in a background task stopped when its handle drops.
+//! Serving a sandbox on an ephemeral loopback port, and its periodic chores, in background tasks
+//! stopped when their handles drop.
+
+use std::time::Duration;
 
 use anyhow::Context;
 use axum::serve::ListenerExt;
 use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
+use tokio::time::MissedTickBehavior;
 
 /// A listener on `127.0.0.1:0` and the base URL it answers on.
 pub(crate) struct Bound {
@@ -46,7 +50,23 @@ pub(crate) fn serve(bound: Bound, app: Router, name: &'static str) -> StopOnDrop
     StopOnDrop(Some(stop))
 }
 
-/// Stops the server when dropped.
+/// Calls `tick` every `period` in a background task until the returned handle is dropped.
+pub(crate) fn repeat(period: Duration, mut tick: impl FnMut() + Send + 'static) -> StopOnDrop {
+    let (stop, mut stopped) = oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(period);
+        interval.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = &mut stopped => break,
+                _ = interval.tick() => tick(),
+            }
+        }
+    });
+    StopOnDrop(Some(stop))
+}
+
+/// Stops the server (or the repeating task) when dropped.
 #[derive(Debug)]
 pub(crate) struct StopOnDrop(Option<oneshot::Sender<()>>);
 
@@ -55,5 +75,28 @@ impl Drop for StopOnDrop {
         if let Some(stop) = self.0.take() {
             let _ = stop.send(());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::Arc;
+
+    #[tokio::test]
+    async fn repeating_stops_when_the_handle_drops() {
+        let ticks = Arc::new(AtomicU32::new(0));
+        let counter = ticks.clone();
+        let handle = repeat(Duration::from_millis(5), move || {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        assert!(ticks.load(Ordering::SeqCst) >= 2);
+        drop(handle);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let stopped_at = ticks.load(Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        assert_eq!(ticks.load(Ordering::SeqCst), stopped_at);
     }
 }

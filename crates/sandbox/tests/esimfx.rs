@@ -5,8 +5,10 @@ mod esimfx {
 
     mod auth;
     mod catalogue;
+    mod device;
     mod faults;
     mod lifecycle;
     mod orders;
+    mod traffic;
     mod webhooks;
 }

@@ -1,8 +1,10 @@
 //! Tern's database (SQLite or PostgreSQL through sqlx) and the use cases that read and write it.
 
+pub mod accounts;
 pub mod catalogue;
 mod clock;
 pub mod db;
+pub mod esims;
 pub mod ids;
 pub mod jobs;
 pub mod mail;

@@ -1,11 +1,17 @@
 //! Outgoing email: the `Mailer` port, and the messages the shop sends.
 
+mod my_esim_templates;
 pub mod outbox;
+pub mod queue;
 mod templates;
 
+pub use my_esim_templates::{
+    package_refunded, sign_in_link, top_up_added, usage_alert, UsageAlert,
+};
+
 pub use templates::{
-    escape as templates_escape, esim_delivery, order_confirmation, refund_notice, AFTER_INSTALL,
-    BEFORE_INSTALL, QR_CONTENT_ID,
+    escape as templates_escape, esim_delivery, order_confirmation, refund_notice, Rendered,
+    AFTER_INSTALL, BEFORE_INSTALL, QR_CONTENT_ID,
 };
 
 use async_trait::async_trait;

@@ -8,8 +8,8 @@ mod timeline;
 mod view;
 
 pub use checkout::{start_checkout, CheckoutError, CheckoutStarted, StartCheckout};
-pub use fulfilment::{run_job, FulfilmentContext, JobKind};
+pub use fulfilment::{begin_refund, run_job, FulfilmentContext, JobKind};
 pub use payment::{confirm_checkout, handle_payment_event, EventOutcome};
 pub use record::{load, OrderRecord};
-pub use timeline::TimelineEntry;
+pub use timeline::{note, TimelineEntry};
 pub use view::{order_view, EsimInstall, OrderView};

@@ -1,4 +1,4 @@
-//! `get_site_info`: the public base URL for canonical links.
+//! `get_site_info`: the public base URL for canonical links, and whether mail stays local.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SiteInfo {
     pub public_url: String,
+    /// Development: mail goes to the local outbox at `/dev/outbox` instead of being sent.
+    pub outbox_mode: bool,
 }
 
 #[server(prefix = "/api", endpoint = "site/info")]
@@ -14,5 +16,6 @@ pub async fn get_site_info() -> Result<SiteInfo, ServerFnError> {
     let state = crate::state::app_state()?;
     Ok(SiteInfo {
         public_url: state.public_url,
+        outbox_mode: state.outbox_mode,
     })
 }

@@ -1,11 +1,12 @@
 //! `/order/{id}?token=…`: live progress from payment to eSIM, then everything needed to install it.
+//! A top-up order ends with the data added to the traveller's eSIM instead: nothing to install.
 
 use crate::api::orders::get_order;
-use crate::components::copy_button::CopyButton;
+use crate::components::install_guide::InstallGuide;
 use crate::components::load_error::LoadError;
+use crate::links::{esim_href, sign_in_href};
 use crate::pages::not_found_page::NotFoundPage;
-use domain::install::{AFTER_INSTALL, BEFORE_INSTALL};
-use domain::{EsimInstall, OrderPage as Order, OrderStatus};
+use domain::{OrderPage as Order, OrderStatus};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -73,24 +74,50 @@ fn in_progress(status: OrderStatus) -> bool {
     )
 }
 
+/// The headline and the sentence under it, for a new eSIM or a top-up.
+fn wording(status: OrderStatus, top_up: bool) -> (&'static str, &'static str) {
+    match (status, top_up) {
+        (OrderStatus::AwaitingPayment, false) => ("Waiting for your payment", "As soon as the payment is confirmed we order your eSIM."),
+        (OrderStatus::AwaitingPayment, true) => ("Waiting for your payment", "As soon as the payment is confirmed we add the data to your eSIM."),
+        (OrderStatus::Paid | OrderStatus::Provisioning, false) => ("We're preparing your eSIM", "Payment received. This usually takes a few seconds; this page updates by itself."),
+        (OrderStatus::Paid | OrderStatus::Provisioning, true) => ("We're adding your top-up", "Payment received. This usually takes a few seconds; this page updates by itself."),
+        (OrderStatus::Ready, false) => ("Your eSIM is ready", "Install it now, while you have Wi-Fi. We also emailed you the QR code."),
+        (OrderStatus::Ready, true) => ("Top-up added", "It starts automatically when the current data runs out or expires. There is nothing to install."),
+        (OrderStatus::Failed | OrderStatus::Refunding, false) => ("We couldn't issue your eSIM", "Our provider could not issue it, so we are refunding your payment in full. No action is needed."),
+        (OrderStatus::Failed | OrderStatus::Refunding, true) => ("We couldn't add your top-up", "The network could not add it, so we are refunding your payment in full. No action is needed."),
+        (OrderStatus::Refunded, _) => ("Your payment was refunded", "We refunded your payment in full. Refunds usually appear within 5–10 days."),
+        (OrderStatus::Expired | OrderStatus::Cancelled, _) => ("This checkout was not completed", "You were not charged. You can start again at any time."),
+    }
+}
+
 #[component]
 fn OrderDetail(order: Order) -> impl IntoView {
     let status = order.status;
-    let headline = match status {
-        OrderStatus::AwaitingPayment => "Waiting for your payment",
-        OrderStatus::Paid | OrderStatus::Provisioning => "We're preparing your eSIM",
-        OrderStatus::Ready => "Your eSIM is ready",
-        OrderStatus::Failed | OrderStatus::Refunding => "We couldn't issue your eSIM",
-        OrderStatus::Refunded => "Your payment was refunded",
-        OrderStatus::Expired | OrderStatus::Cancelled => "This checkout was not completed",
+    let top_up = order.top_up_iccid.clone();
+    let (headline, explanation) = wording(status, top_up.is_some());
+    let (steps, again) = match &top_up {
+        Some(iccid) => (
+            TOP_UP_STEPS,
+            (
+                format!("{}/top-up", esim_href(iccid)),
+                "Choose a top-up again",
+            ),
+        ),
+        None => (
+            NEW_ESIM_STEPS,
+            (format!("/plan/{}", order.plan_id), "Choose this plan again"),
+        ),
     };
-    let explanation = match status {
-        OrderStatus::AwaitingPayment => "As soon as the payment is confirmed we order your eSIM.",
-        OrderStatus::Paid | OrderStatus::Provisioning => "Payment received. This usually takes a few seconds; this page updates by itself.",
-        OrderStatus::Ready => "Install it now, while you have Wi-Fi. We also emailed you the QR code.",
-        OrderStatus::Failed | OrderStatus::Refunding => "Our provider could not issue it, so we are refunding your payment in full. No action is needed.",
-        OrderStatus::Refunded => "We refunded your payment in full. Refunds usually appear within 5–10 days.",
-        OrderStatus::Expired | OrderStatus::Cancelled => "You were not charged. You can start again at any time.",
+    let delivered = match (top_up, order.esim.clone()) {
+        // A top-up adds data to an eSIM the traveller has: nothing to install.
+        (Some(iccid), _) => (status == OrderStatus::Ready).then(|| view! {
+            <p><a class="button" href=esim_href(&iccid)>"See your eSIM in My eSIMs"</a></p>
+        }.into_any()),
+        (None, Some(esim)) => Some(view! {
+            <InstallGuide esim/>
+            <p class="manage"><a href=sign_in_href("/my-esims")>"Manage it any time in My eSIMs"</a></p>
+        }.into_any()),
+        (None, None) => None,
     };
     view! {
         <Title text=format!("{headline} · Tern")/>
@@ -102,27 +129,37 @@ fn OrderDetail(order: Order) -> impl IntoView {
             <h1>{headline}</h1>
             <p class="lede" role="status" aria-live="polite">{explanation}</p>
         </header>
-        <Progress status/>
+        <Progress status steps/>
         {order.payment_url.clone().map(|url| view! { <p><a class="button" href=url>"Complete payment"</a></p> })}
         {matches!(status, OrderStatus::Expired | OrderStatus::Cancelled).then(|| view! {
-            <p><a class="button" href=format!("/plan/{}", order.plan_id)>"Choose this plan again"</a></p>
+            <p><a class="button" href=again.0>{again.1}</a></p>
         })}
-        {order.esim.clone().map(|esim| view! { <InstallPanel esim/> })}
+        {delivered}
+        <OrderSummary order/>
+    }
+}
+
+#[component]
+fn OrderSummary(order: Order) -> impl IntoView {
+    view! {
         <section class="section order-summary" aria-labelledby="summary">
             <h2 id="summary">"Order"</h2>
             <dl class="facts">
-                <div><dt>"Plan"</dt><dd>{order.plan_title.clone()}</dd></div>
+                <div><dt>"Plan"</dt><dd>{order.plan_title}</dd></div>
                 <div><dt>"Paid"</dt><dd>{order.amount.to_string()}</dd></div>
-                <div><dt>"Email"</dt><dd>{order.email.clone()}</dd></div>
-                <div><dt>"Order number"</dt><dd><code>{order.order_id.clone()}</code></dd></div>
+                <div><dt>"Email"</dt><dd>{order.email}</dd></div>
+                <div><dt>"Order number"</dt><dd><code>{order.order_id}</code></dd></div>
             </dl>
         </section>
     }
 }
 
+const NEW_ESIM_STEPS: [&str; 3] = ["Payment received", "Preparing your eSIM", "eSIM ready"];
+const TOP_UP_STEPS: [&str; 3] = ["Payment received", "Adding your data", "Data added"];
+
 /// Paid → preparing → ready, with the current step marked.
 #[component]
-fn Progress(status: OrderStatus) -> impl IntoView {
+fn Progress(status: OrderStatus, steps: [&'static str; 3]) -> impl IntoView {
     let reached = match status {
         OrderStatus::Paid => 1,
         OrderStatus::Provisioning => 2,
@@ -132,7 +169,6 @@ fn Progress(status: OrderStatus) -> impl IntoView {
     if reached == 0 {
         return None;
     }
-    let steps = ["Payment received", "Preparing your eSIM", "eSIM ready"];
     Some(view! {
         <ol class="progress" aria-label="Order progress">
             {steps.into_iter().enumerate().map(|(index, label)| {
@@ -144,45 +180,4 @@ fn Progress(status: OrderStatus) -> impl IntoView {
             }).collect_view()}
         </ol>
     })
-}
-
-#[component]
-fn InstallPanel(esim: EsimInstall) -> impl IntoView {
-    view! {
-        <section class="section install" aria-labelledby="install">
-            <h2 id="install">"01 Install your eSIM"</h2>
-            <div class="before-install">
-                <h3>"Before you install"</h3>
-                <ul>{BEFORE_INSTALL.iter().map(|step| view! { <li>{*step}</li> }).collect_view()}</ul>
-            </div>
-            <div class="qr" role="img" aria-label="QR code to install your eSIM" inner_html=esim.qr_svg.clone()></div>
-            <p class="muted">"Scan it from another screen: Settings → Mobile/Cellular → Add eSIM → Use QR code."</p>
-            <div class="one-tap">
-                <a class="button" href=esim.ios_link()>"Install on iPhone (iOS 17.4+, Safari)"</a>
-                <a class="button" href=esim.android_link()>"Install on Android (10+)"</a>
-            </div>
-            <h3>"Or enter the details by hand"</h3>
-            <dl class="facts manual">
-                <div>
-                    <dt>"SM-DP+ address"</dt>
-                    <dd><code class="selectable">{esim.smdp_address.clone()}</code> <CopyButton value=esim.smdp_address.clone() label="SM-DP+ address"/></dd>
-                </div>
-                <div>
-                    <dt>"Activation code"</dt>
-                    <dd><code class="selectable">{esim.matching_id.clone()}</code> <CopyButton value=esim.matching_id.clone() label="activation code"/></dd>
-                </div>
-                <div>
-                    <dt>"Full code (LPA)"</dt>
-                    <dd><code class="selectable">{esim.lpa.clone()}</code></dd>
-                </div>
-                <div>
-                    <dt>"ICCID"</dt>
-                    <dd><code class="selectable">{esim.iccid.clone()}</code></dd>
-                </div>
-            </dl>
-            <h2>"02 Start your eSIM"</h2>
-            <p class="muted">"When you arrive:"</p>
-            <ol>{AFTER_INSTALL.iter().map(|step| view! { <li>{*step}</li> }).collect_view()}</ol>
-        </section>
-    }
 }

@@ -230,6 +230,7 @@ fn from_code(code: i64, status: StatusCode, message: String) -> ProviderError {
         (404, _) | (_, 404) => ProviderError::NotFound { what: "resource" },
         (409, _) | (_, 409) => ProviderError::Conflict { message },
         (4221, _) => ProviderError::Incompatible { message },
+        (4222, _) => ProviderError::NotAllowed { message },
         (4021, _) | (_, 402) => ProviderError::InsufficientBalance,
         (400, _) | (_, 400) | (_, 422) => ProviderError::Validation { message },
         (_, 500..=599) => ProviderError::Unavailable {
@@ -296,6 +297,10 @@ mod tests {
             decode_json(422, &env(4221)),
             Err(ProviderError::Incompatible { .. })
         ));
+        assert!(matches!(
+            decode_json(422, &env(4222)),
+            Err(ProviderError::NotAllowed { .. })
+        ));
         assert_eq!(
             decode_json(402, &env(4021)),
             Err(ProviderError::InsufficientBalance)
@@ -339,5 +344,9 @@ mod tests {
         assert!(!decode_json(404, r#"{"code":404,"message":"m"}"#)
             .unwrap_err()
             .is_retryable());
+        assert!(!decode_json(422, r#"{"code":4222,"message":"m"}"#)
+            .unwrap_err()
+            .is_retryable());
+        assert!(!ProviderError::Unsupported { what: "top-ups" }.is_retryable());
     }
 }

@@ -90,8 +90,65 @@ pub struct OrderData {
     pub esim: Option<Esim>,
 }
 
+/// The `esim` object of `create_order`, and `get_esim_status`'s `data`.
 #[derive(Debug, Deserialize)]
 pub struct Esim {
     pub iccid: Option<String>,
     pub esim_qr: Option<String>,
+    pub status: Option<String>,
+}
+
+/// `get_order`'s `data`, and each element of `get_esim_orders`' `data.orders`.
+#[derive(Debug, Deserialize)]
+pub struct OrderDetail {
+    pub id: Option<String>,
+    pub iccid: Option<String>,
+    pub creation_time: Option<String>,
+    pub product: Option<OrderProduct>,
+    pub subscription: Option<Subscription>,
+}
+
+/// The short product summary inside an order.
+#[derive(Debug, Deserialize)]
+pub struct OrderProduct {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    /// Not in the documented order shape; honoured when present.
+    pub is_unlimited: Option<bool>,
+}
+
+/// The data package an order bound; amounts are in `amount_unit`.
+#[derive(Debug, Deserialize)]
+pub struct Subscription {
+    pub upper_limit_amount: Option<serde_json::Number>,
+    pub used_amount: Option<serde_json::Number>,
+    pub amount_unit: Option<String>,
+    pub status: Option<String>,
+    pub activation_time: Option<String>,
+    pub expiry: Option<String>,
+    pub activate_by: Option<String>,
+}
+
+/// `get_esim_orders`' `data`.
+#[derive(Debug, Deserialize)]
+pub struct EsimOrders {
+    #[serde(default)]
+    pub orders: Vec<OrderDetail>,
+}
+
+/// `terminate_subscription`'s body.
+#[derive(Debug, Serialize)]
+pub struct OrderIdRequest<'a> {
+    pub order_id: &'a str,
+}
+
+/// `terminate_subscription`'s `data`: only `refund.need_refund` is documented.
+#[derive(Debug, Deserialize)]
+pub struct TerminateData {
+    pub refund: Option<Refund>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Refund {
+    pub need_refund: Option<bool>,
 }

@@ -1,24 +1,54 @@
-//! The sandbox clock: wall time plus an offset that tests move forward, and ISO-8601 formatting.
+//! The sandbox clock: wall time, optionally running faster from the moment the sandbox started,
+//! plus an offset that tests move forward; and ISO-8601 formatting.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Seconds in a day.
 pub(crate) const DAY: i64 = 86_400;
+/// Seconds in an hour.
+pub(crate) const HOUR: i64 = 3_600;
 
-/// Wall-clock time shifted by an adjustable offset, in unix seconds.
-#[derive(Debug, Default)]
+/// Sandbox time in unix seconds: starts at wall time, then runs `speed` times as fast, shifted
+/// by an offset that only grows.
+#[derive(Debug)]
 pub(crate) struct Clock {
+    started_ms: i64,
+    speed: u32,
     offset: AtomicI64,
 }
 
+impl Default for Clock {
+    fn default() -> Self {
+        Self::new(1)
+    }
+}
+
+fn wall_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
 impl Clock {
+    /// A clock running `speed` times as fast as the wall clock; 0 stands still.
+    pub(crate) fn new(speed: u32) -> Self {
+        Self {
+            started_ms: wall_ms(),
+            speed,
+            offset: AtomicI64::new(0),
+        }
+    }
+
+    pub(crate) fn speed(&self) -> u32 {
+        self.speed
+    }
+
     pub(crate) fn now(&self) -> i64 {
-        let wall = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0);
-        wall + self.offset.load(Ordering::Relaxed)
+        let elapsed_ms = (wall_ms() - self.started_ms).max(0);
+        let sandbox_ms = self.started_ms + elapsed_ms.saturating_mul(i64::from(self.speed));
+        sandbox_ms.div_euclid(1000) + self.offset.load(Ordering::Relaxed)
     }
 
     pub(crate) fn advance(&self, seconds: i64) {
@@ -63,6 +93,21 @@ mod tests {
         assert_eq!(iso8601(1_754_017_631), "2025-08-01T03:07:11Z");
         assert_eq!(iso8601(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(iso8601(4_107_542_399), "2100-02-28T23:59:59Z");
+    }
+
+    #[test]
+    fn a_fast_clock_runs_ahead_and_a_stopped_one_waits() {
+        let fast = Clock::new(3600);
+        let stopped = Clock::new(0);
+        let (fast_start, stopped_start) = (fast.now(), stopped.now());
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert!(
+            fast.now() - fast_start >= 60,
+            "20 ms at 3600× is over a minute"
+        );
+        assert_eq!(stopped.now(), stopped_start);
+        stopped.advance(HOUR);
+        assert_eq!(stopped.now(), stopped_start + HOUR);
     }
 
     #[test]

@@ -64,13 +64,14 @@ async fn expire_tokens(State(shared): State<Arc<Shared>>) -> Json<Value> {
     Json(json!({ "expired": expired }))
 }
 
-fn clock_json(now: i64) -> Json<Value> {
-    Json(json!({ "now": iso8601(now), "unix": now }))
+/// The sandbox time and how many times faster than the wall clock it runs.
+fn clock_json(shared: &Shared, now: i64) -> Json<Value> {
+    Json(json!({ "now": iso8601(now), "unix": now, "speed": shared.clock.speed() }))
 }
 
 /// `GET /_sandbox/clock`.
 async fn clock(State(shared): State<Arc<Shared>>) -> Json<Value> {
-    clock_json(shared.with_world(|_, now| now))
+    clock_json(&shared, shared.with_world(|_, now| now))
 }
 
 #[derive(Debug, Deserialize)]
@@ -78,7 +79,8 @@ struct Advance {
     seconds: i64,
 }
 
-/// `POST /_sandbox/clock/advance {seconds}`: moves time forward and applies what fell due.
+/// `POST /_sandbox/clock/advance {seconds}`: moves time forward and applies what fell due
+/// (including the simulated phone's data use over the skipped time).
 async fn advance_clock(
     State(shared): State<Arc<Shared>>,
     JsonBody(advance): JsonBody<Advance>,
@@ -89,7 +91,7 @@ async fn advance_clock(
         ));
     }
     shared.clock.advance(advance.seconds);
-    Ok(clock_json(shared.with_world(|_, now| now)))
+    Ok(clock_json(&shared, shared.with_world(|_, now| now)))
 }
 
 #[derive(Debug, Deserialize)]

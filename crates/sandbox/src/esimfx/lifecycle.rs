@@ -2,10 +2,12 @@
 //!
 //! Subscriptions go PENDING → ACTIVE → EXPIRED, or to TERMINATED from PENDING/ACTIVE. An eSIM
 //! goes PROVISIONED → INSTALLED → ACTIVE → EXPIRED → BLOCKED (60 days later). Add-ons queue
-//! behind the active subscription and start when it ends.
+//! behind the active subscription and start when it ends. Time-driven changes are applied per
+//! eSIM in time order, interleaved with the simulated phone's data use (see `device`).
 
 use super::catalogue::Product;
 use super::clock::{iso8601, DAY};
+use super::device::Traffic;
 use super::state::World;
 use super::webhooks::{Event, EventType};
 use super::wire::ApiError;
@@ -130,7 +132,28 @@ pub(crate) struct Esim {
     /// Order ids, oldest first; that is also the add-on queue order.
     pub(crate) order_ids: Vec<String>,
     pub(crate) expired_at: Option<i64>,
+    /// When it was bought; the simulated phone acts relative to this.
+    pub(crate) created_at: i64,
+    /// How far its data use has been counted.
+    pub(crate) traffic: Traffic,
 }
+
+/// A time-driven change to one eSIM.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Due {
+    /// The ACTIVE subscription reaches the end of its validity.
+    ValidityEnd(String),
+    /// The first queued subscription starts by itself (60 days after purchase).
+    AutoActivation(String),
+    /// The simulated phone installs the profile.
+    Install,
+    /// The simulated phone attaches to a network.
+    Connect,
+}
+
+/// More passes than any one eSIM needs per tick; a guard against a transition that fails to
+/// change anything.
+const MAX_STEPS_PER_TICK: usize = 100_000;
 
 impl World {
     fn esim(&self, iccid: &str) -> Result<&Esim, ApiError> {
@@ -156,7 +179,7 @@ impl World {
     }
 
     /// The first queued PENDING order.
-    fn next_pending(&self, esim: &Esim) -> Option<String> {
+    pub(crate) fn next_pending(&self, esim: &Esim) -> Option<String> {
         self.subs_with(esim, SubStatus::Pending)
             .next()
             .map(|o| o.id.clone())
@@ -233,27 +256,12 @@ impl World {
         }
     }
 
-    /// Applies every transition due by `now`: validity ends, 60-day auto-activation, blocking.
+    /// Applies everything due by `now`, eSIM by eSIM and in time order: validity ends, 60-day
+    /// auto-activation, the simulated phone, data use, blocking.
     pub(crate) fn tick(&mut self, now: i64) {
         let iccids: Vec<String> = self.esims.keys().cloned().collect();
         for iccid in iccids {
-            while let Some(esim) = self.esims.get(&iccid) {
-                if let Some(active) = self.active_order(esim) {
-                    let end = active.sub.natural_end();
-                    if end <= now {
-                        let id = active.id.clone();
-                        self.finish(&id, SubStatus::Expired, end);
-                        continue;
-                    }
-                } else if let Some(next) = self.next_pending(esim) {
-                    let due = self.orders[&next].sub.activate_by;
-                    if due <= now {
-                        self.start(&next, due);
-                        continue;
-                    }
-                }
-                break;
-            }
+            self.run_until(&iccid, now);
             if let Some(esim) = self.esims.get_mut(&iccid) {
                 if let (EsimStatus::Expired, Some(at)) = (esim.status, esim.expired_at) {
                     if at + BLOCK_AFTER <= now {
@@ -261,6 +269,64 @@ impl World {
                     }
                 }
             }
+        }
+    }
+
+    /// The next scheduled change to `esim`; on a tie the subscriptions' own schedule goes first.
+    fn next_due(&self, esim: &Esim) -> Option<(i64, Due)> {
+        let schedule = match self.active_order(esim) {
+            Some(active) => Some((
+                active.sub.natural_end(),
+                Due::ValidityEnd(active.id.clone()),
+            )),
+            None => self
+                .subs_with(esim, SubStatus::Pending)
+                .next()
+                .map(|next| (next.sub.activate_by, Due::AutoActivation(next.id.clone()))),
+        };
+        match (schedule, self.device_due(esim)) {
+            (Some(schedule), Some(device)) if device.0 < schedule.0 => Some(device),
+            (schedule, device) => schedule.or(device),
+        }
+    }
+
+    /// Brings one eSIM up to `now`: data use is counted up to each scheduled change, which is
+    /// then applied at its own time, so usage stops exactly when a subscription's validity ends.
+    fn run_until(&mut self, iccid: &str, now: i64) {
+        for _ in 0..MAX_STEPS_PER_TICK {
+            let Some(esim) = self.esims.get(iccid) else {
+                return;
+            };
+            let from = esim.traffic.accounted_to;
+            let due = self.next_due(esim);
+            let until = due.as_ref().map_or(now, |(at, _)| (*at).min(now)).max(from);
+            if self.flow(iccid, until) {
+                // Data use changed something on the way; look again from there.
+                continue;
+            }
+            match due {
+                Some((at, due)) if at <= now => self.apply(iccid, due, at.max(from)),
+                _ => return,
+            }
+        }
+        tracing::warn!(%iccid, "eSIMfx sandbox: eSIM still has changes due after many steps");
+    }
+
+    fn apply(&mut self, iccid: &str, due: Due, at: i64) {
+        let outcome = match due {
+            Due::ValidityEnd(order_id) => {
+                self.finish(&order_id, SubStatus::Expired, at);
+                Ok(())
+            }
+            Due::AutoActivation(order_id) => {
+                self.start(&order_id, at);
+                Ok(())
+            }
+            Due::Install => self.install(iccid),
+            Due::Connect => self.connect(iccid, at),
+        };
+        if let Err(error) = outcome {
+            tracing::warn!(%iccid, message = %error.message, "eSIMfx sandbox: simulated step failed");
         }
     }
 

@@ -4,6 +4,7 @@ use serde_json::Value;
 
 use super::catalogue::Product;
 use super::clock::DAY;
+use super::device::Traffic;
 use super::lifecycle::{Esim, EsimStatus, Order, Subscription};
 use super::state::{Replay, World};
 use super::wire::{self, ApiError};
@@ -146,6 +147,8 @@ impl World {
                         imsi_profile: product.imsi_profile,
                         order_ids: Vec::new(),
                         expired_at: None,
+                        created_at: now,
+                        traffic: Traffic::starting(now),
                     },
                 );
                 iccid

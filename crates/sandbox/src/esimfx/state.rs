@@ -14,9 +14,10 @@ use super::ids::IdGen;
 use super::lifecycle::{Esim, Order};
 use super::webhooks::{Event, Webhooks};
 use super::world;
-use super::EsimfxSandboxConfig;
+use super::{AutoDevice, EsimfxSandboxConfig};
 
-/// How long an access token lives, in sandbox seconds.
+/// How long an access token lives: an hour of wall time, which is this many sandbox seconds
+/// times the clock speed (at least one), so a fast clock does not make tokens die in seconds.
 pub(crate) const TOKEN_TTL: i64 = 3600;
 
 /// A stored `create_order` answer, replayed for the same idempotency key and body.
@@ -34,6 +35,8 @@ pub(crate) struct World {
     pub(crate) generated: Arc<Catalogue>,
     /// Access token to its expiry (unix seconds).
     pub(crate) tokens: HashMap<String, i64>,
+    /// How long a new token lives, in sandbox seconds.
+    pub(crate) token_ttl: i64,
     pub(crate) orders: HashMap<String, Order>,
     /// Keyed by ICCID; ICCIDs are serial, so iteration follows creation order.
     pub(crate) esims: BTreeMap<String, Esim>,
@@ -42,6 +45,10 @@ pub(crate) struct World {
     pub(crate) ids: IdGen,
     /// Usage percentages that fire `DATA_USAGE`, ascending.
     pub(crate) thresholds: Vec<u8>,
+    /// Data a connected eSIM uses per sandbox hour; 0 is none.
+    pub(crate) traffic_bytes_per_hour: u64,
+    /// The simulated phone, if any.
+    pub(crate) auto_device: Option<AutoDevice>,
     /// Events raised by the current operation, not yet handed to the webhook worker.
     pub(crate) outbox: Vec<Event>,
     /// Every event ever raised, for the control API.
@@ -54,7 +61,7 @@ impl World {
     pub(crate) fn issue_token(&mut self, now: i64) -> String {
         self.tokens.retain(|_, expires| *expires > now);
         let token = self.ids.token();
-        self.tokens.insert(token.clone(), now + TOKEN_TTL);
+        self.tokens.insert(token.clone(), now + self.token_ttl);
         self.tokens_issued += 1;
         token
     }
@@ -123,20 +130,23 @@ impl Shared {
             catalogue: (*generated).clone(),
             generated,
             tokens: HashMap::new(),
+            token_ttl: TOKEN_TTL * i64::from(config.clock_speed.max(1)),
             orders: HashMap::new(),
             esims: BTreeMap::new(),
             replays: HashMap::new(),
             balance_cents: config.initial_balance_cents,
             ids: IdGen::per_instance(),
             thresholds,
+            traffic_bytes_per_hour: config.traffic_bytes_per_hour,
+            auto_device: config.auto_device,
             outbox: Vec::new(),
             event_log: Vec::new(),
             tokens_issued: 0,
         };
         Self {
             webhooks: Webhooks::new(config.webhook_url.clone(), config.webhook_token.clone()),
+            clock: Clock::new(config.clock_speed),
             config,
-            clock: Clock::default(),
             faults: Faults::default(),
             counters: Counters::default(),
             world: Mutex::new(world),

@@ -1,7 +1,7 @@
 //! Webhook events (esimfx.md §2.12) and their delivery from a background task, with retries.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Duration;
 
 use serde::Serialize;
@@ -44,10 +44,27 @@ struct Outcomes {
     failed: AtomicU64,
 }
 
+/// The receiver and the `token` header it expects.
+#[derive(Debug, Clone)]
+struct Target {
+    url: String,
+    token: Option<String>,
+}
+
+/// Where deliveries go; changed by `set_webhook` while the delivery task runs.
+type SharedTarget = Arc<RwLock<Option<Target>>>;
+
+fn current(target: &SharedTarget) -> Option<Target> {
+    target
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .clone()
+}
+
 /// Hands events to one delivery task, which keeps them in order.
 #[derive(Debug)]
 pub(crate) struct Webhooks {
-    target: Option<(String, Option<String>)>,
+    target: SharedTarget,
     queue: OnceLock<mpsc::UnboundedSender<Event>>,
     outcomes: Arc<Outcomes>,
 }
@@ -55,10 +72,18 @@ pub(crate) struct Webhooks {
 impl Webhooks {
     pub(crate) fn new(url: Option<String>, token: Option<String>) -> Self {
         Self {
-            target: url.map(|url| (url, token)),
+            target: Arc::new(RwLock::new(url.map(|url| Target { url, token }))),
             queue: OnceLock::new(),
             outcomes: Arc::default(),
         }
+    }
+
+    /// Delivers to `url` from now on, including events already queued but not yet sent.
+    pub(crate) fn set_target(&self, url: String, token: Option<String>) {
+        *self
+            .target
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(Target { url, token });
     }
 
     pub(crate) fn delivered(&self) -> u64 {
@@ -69,12 +94,10 @@ impl Webhooks {
         self.outcomes.failed.load(Ordering::Relaxed)
     }
 
-    /// Queues events for delivery; never waits on the receiver.
+    /// Queues events for delivery; never waits on the receiver. Without a receiver they are
+    /// dropped (the event log keeps them).
     pub(crate) fn dispatch(&self, events: Vec<Event>) {
-        let Some((url, token)) = &self.target else {
-            return;
-        };
-        if events.is_empty() {
+        if events.is_empty() || current(&self.target).is_none() {
             return;
         }
         // The task starts lazily, on the runtime of the first call that raises an event,
@@ -83,12 +106,7 @@ impl Webhooks {
             let (tx, rx) = mpsc::unbounded_channel();
             match tokio::runtime::Handle::try_current() {
                 Ok(runtime) => {
-                    runtime.spawn(deliver_all(
-                        rx,
-                        url.clone(),
-                        token.clone(),
-                        self.outcomes.clone(),
-                    ));
+                    runtime.spawn(deliver_all(rx, self.target.clone(), self.outcomes.clone()));
                 }
                 Err(_) => tracing::warn!("no tokio runtime; eSIMfx sandbox webhooks are dropped"),
             }
@@ -104,8 +122,7 @@ impl Webhooks {
 
 async fn deliver_all(
     mut queue: mpsc::UnboundedReceiver<Event>,
-    url: String,
-    token: Option<String>,
+    target: SharedTarget,
     outcomes: Arc<Outcomes>,
 ) {
     let client = reqwest::Client::builder()
@@ -113,7 +130,11 @@ async fn deliver_all(
         .build()
         .unwrap_or_default();
     while let Some(event) = queue.recv().await {
-        let counter = if deliver(&client, &url, token.as_deref(), &event).await {
+        let delivered = match current(&target) {
+            Some(Target { url, token }) => deliver(&client, &url, token.as_deref(), &event).await,
+            None => false,
+        };
+        let counter = if delivered {
             &outcomes.delivered
         } else {
             &outcomes.failed

@@ -163,3 +163,59 @@ pub fn unix(iso: &str) -> i64 {
     let days = era * 146_097 + doe - 719_468;
     days * 86_400 + n(11, 13) * 3600 + n(14, 16) * 60 + n(17, 19)
 }
+
+impl Harness {
+    /// Every event raised so far, delivered or not.
+    pub async fn events(&self) -> Vec<Value> {
+        let (status, body) = self
+            .send(self.http.get(self.running.url("/_sandbox/events")))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body.as_array().expect("an array of events").clone()
+    }
+
+    /// The sandbox clock, unix seconds.
+    pub async fn now(&self) -> i64 {
+        let (_, body) = self
+            .send(self.http.get(self.running.url("/_sandbox/clock")))
+            .await;
+        body["unix"].as_i64().expect("unix time")
+    }
+
+    /// `get_order`'s `data`, which must exist.
+    pub async fn order_data(&self, order_id: &Value) -> Value {
+        let (status, body) = self
+            .get(&format!(
+                "/order/api/v1/get_order?order_id={}",
+                order_id.as_str().expect("an order id")
+            ))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["data"].clone()
+    }
+
+    /// `GET /_sandbox/esims/{iccid}`: status and every subscription's usage.
+    pub async fn esim_summary(&self, iccid: &str) -> Value {
+        let (status, body) = self
+            .send(
+                self.http
+                    .get(self.running.url(&format!("/_sandbox/esims/{iccid}"))),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body
+    }
+}
+
+/// `(event_type, threshold)` of each event, in the order raised.
+pub fn kinds(events: &[Value]) -> Vec<(String, Option<u64>)> {
+    events
+        .iter()
+        .map(|e| {
+            (
+                e["event_type"].as_str().expect("event_type").to_owned(),
+                e["threshold"].as_u64(),
+            )
+        })
+        .collect()
+}

@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::{Json, Router};
-use sandbox::esimfx::EsimfxSandboxConfig;
+use sandbox::esimfx::{AutoDevice, EsimfxSandboxConfig};
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
@@ -171,4 +171,74 @@ async fn refused_deliveries_are_retried() {
         tokio::task::yield_now().await;
     }
     panic!("delivery not counted: {}", h.stats().await);
+}
+
+#[tokio::test]
+async fn set_webhook_points_deliveries_at_a_receiver_found_later() {
+    // No receiver at first; the phone connects a second after purchase, on its own.
+    let h = Harness::with_config(EsimfxSandboxConfig {
+        auto_device: Some(AutoDevice {
+            install_after_secs: 0,
+            connect_after_secs: 1,
+        }),
+        ..EsimfxSandboxConfig::default()
+    })
+    .await;
+    let early = h.buy("esimfx_1G_7D_JP").await["esim"]["iccid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    h.control(&format!("/_sandbox/esims/{early}/connect"), json!({}))
+        .await;
+
+    let (url, mut rx) = receiver(0).await;
+    h.running.set_webhook(url, Some("later-secret".into()));
+    let later = h.buy("esimfx_1G_7D_JP").await["esim"]["iccid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // No further API calls: the background ticker connects the eSIM and the event goes out.
+    let (token, event) = next(&mut rx).await;
+    assert_eq!(token.as_deref(), Some("later-secret"));
+    assert_eq!(event["event_type"], "ACTIVATION");
+    assert_eq!(
+        event["iccid"],
+        later.as_str(),
+        "events raised before set_webhook are not re-sent"
+    );
+    assert!(rx.try_recv().is_err());
+}
+
+#[tokio::test]
+async fn a_fast_clock_and_traffic_fire_webhooks_by_themselves() {
+    let (url, mut rx) = receiver(0).await;
+    // An hour of sandbox time per wall second, 10 GiB an hour: a 1 GiB plan is gone in a
+    // fraction of a wall second once the ticker runs.
+    let h = Harness::with_config(EsimfxSandboxConfig {
+        webhook_url: Some(url),
+        clock_speed: 3_600,
+        traffic_bytes_per_hour: 10 * GIB,
+        ..EsimfxSandboxConfig::default()
+    })
+    .await;
+    let iccid = h.buy("esimfx_1G_7D_JP").await["esim"]["iccid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    h.control(&format!("/_sandbox/esims/{iccid}/connect"), json!({}))
+        .await;
+    let mut seen = Vec::new();
+    while !seen.iter().any(|e: &Value| e["event_type"] == "EXPIRATION") {
+        seen.push(next(&mut rx).await.1);
+    }
+    let thresholds: Vec<u64> = seen
+        .iter()
+        .filter_map(|e| e["threshold"].as_u64())
+        .collect();
+    assert_eq!(
+        thresholds,
+        [50, 80, 90, 100],
+        "each threshold once, in order"
+    );
 }

@@ -109,7 +109,7 @@ pub fn refund_notice(order: &OrderRecord, reason: &str) -> Rendered {
     }
 }
 
-fn wrap(body: &str) -> String {
+pub(super) fn wrap(body: &str) -> String {
     format!(
         "<!DOCTYPE html><html><body style=\"font-family:system-ui,sans-serif;color:#14232b;max-width:560px\">{body}\
          <p style=\"color:#51646d\">Tern · eSIM data for travellers</p></body></html>"

@@ -15,6 +15,11 @@ pub struct StartCheckout {
     pub email: String,
     /// Absolute base URL for the links the payment page returns to.
     pub public_url: String,
+    /// The signed-in traveller, if any.
+    pub account_id: Option<String>,
+    /// The eSIM (ICCID) this adds data to; `None` buys a new eSIM. Checked by the caller
+    /// (see `esims::start_top_up`).
+    pub top_up: Option<String>,
 }
 
 /// Where to send the traveller to pay.
@@ -66,8 +71,9 @@ pub async fn start_checkout(
         .context("Failed to begin the order")?;
     sqlx::query(
         "INSERT INTO orders (id, access_token, email, plan_id, plan_title, provider, provider_product_id, kind,
-           currency, amount_minor, wholesale_minor, status, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $9, $10, $11, $12, $12)",
+           topup_iccid, currency, amount_minor, wholesale_minor, status, created_at, updated_at, account_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $13, $14, $8, $9, $10, $11, $12, $12,
+           COALESCE($15, (SELECT id FROM accounts WHERE email = $16)))",
     )
     .bind(&order_id)
     .bind(&token)
@@ -81,6 +87,10 @@ pub async fn start_checkout(
     .bind(plan.wholesale_minor)
     .bind(OrderStatus::AwaitingPayment.as_str())
     .bind(now)
+    .bind(if input.top_up.is_some() { "topup" } else { "new" })
+    .bind(input.top_up.as_deref())
+    .bind(input.account_id.as_deref())
+    .bind(crate::accounts::normalise_email(email.as_str()))
     .execute(&mut *tx)
     .await
     .context("Failed to create the order")?;
@@ -101,12 +111,18 @@ pub async fn start_checkout(
         order_id: order_id.clone(),
         idempotency_key: format!("tern-checkout-{order_id}"),
         customer_email: email.to_string(),
-        line_item_name: format!("{} eSIM", plan.title),
+        line_item_name: match &input.top_up {
+            Some(_) => format!("{} top-up", plan.title),
+            None => format!("{} eSIM", plan.title),
+        },
         amount: plan.price,
         success_url: format!(
             "{base}/order/{order_id}?token={token}&session_id={{CHECKOUT_SESSION_ID}}"
         ),
-        cancel_url: format!("{base}/plan/{}?cancelled=1", input.plan_id),
+        cancel_url: match &input.top_up {
+            Some(iccid) => format!("{base}/my-esims/{iccid}/top-up?cancelled=1"),
+            None => format!("{base}/plan/{}?cancelled=1", input.plan_id),
+        },
     };
     let session = match gateway.create_checkout(&request).await {
         Ok(session) => session,

@@ -71,6 +71,9 @@ pub struct FulfilmentContext {
 /// Runs one claimed job to its next resting point: done, retry later, or given up.
 #[tracing::instrument(skip(ctx), fields(job = %job.kind, order = %job.subject, attempt = job.attempts))]
 pub async fn run_job(ctx: &FulfilmentContext, job: &ClaimedJob) -> anyhow::Result<()> {
+    if job.kind == mail::queue::SEND_EMAIL_JOB {
+        return mail::queue::deliver(&ctx.db, ctx.mailer.as_ref(), job, ctx.retry_base).await;
+    }
     let Some(kind) = JobKind::parse(&job.kind) else {
         return jobs::give_up(&ctx.db, job, "unknown job kind").await;
     };
@@ -170,6 +173,9 @@ async fn fulfil(
                 ),
             )
             .await?;
+            // Recorded before the status change: a crash in between re-runs this job, and the
+            // record is idempotent, whereas a ready order's job would not run again.
+            crate::esims::record_delivery(&ctx.db, &order, &esim).await?;
             let changes = Changes {
                 provider_order_id: Some(&esim.provider_order_id),
                 iccid: Some(esim.iccid.as_str()),
@@ -256,6 +262,23 @@ async fn fail(
     jobs::give_up(&ctx.db, job, reason).await
 }
 
+/// Starts refunding `refund_minor` of a delivered order (a cancelled unused package) through the
+/// same durable refund job as failed orders.
+pub async fn begin_refund(
+    db: &Db,
+    order_id: &str,
+    from: OrderStatus,
+    refund_minor: i64,
+    cause: &str,
+) -> anyhow::Result<bool> {
+    let changes = Changes {
+        refund_minor: Some(refund_minor),
+        jobs: &[JobKind::Refund.as_str()],
+        ..Default::default()
+    };
+    record::transition(db, order_id, from, OrderStatus::Refunding, changes, cause).await
+}
+
 async fn refund(
     ctx: &FulfilmentContext,
     job: &ClaimedJob,
@@ -288,7 +311,11 @@ async fn refund(
     };
     match ctx
         .gateway
-        .refund(payment_intent, None, &format!("tern-refund-{}", order.id))
+        .refund(
+            payment_intent,
+            order.refund_minor.map(|_| order.refund_amount()),
+            &format!("tern-refund-{}", order.id),
+        )
         .await
     {
         Ok(RefundOutcome::Succeeded { refund_id }) => {
@@ -366,6 +393,15 @@ async fn email(
             mail::order_confirmation(&order, &link),
             None,
         ),
+        JobKind::EmailDelivery if order.topup_iccid.is_some() => {
+            let iccid = order.topup_iccid.as_deref().unwrap_or_default();
+            let link = format!("{}/my-esims/{iccid}", ctx.public_url.trim_end_matches('/'));
+            (
+                "esim_delivery",
+                mail::top_up_added(&order.plan_title, iccid, &link),
+                None,
+            )
+        }
         JobKind::EmailDelivery => {
             let code = order
                 .activation
@@ -379,6 +415,15 @@ async fn email(
                 Some(png),
             )
         }
+        JobKind::EmailRefund if order.refund_minor.is_some() => (
+            "refund_notice",
+            mail::package_refunded(
+                &order.plan_title,
+                order.iccid.as_deref().unwrap_or_default(),
+                &order.refund_amount().to_string(),
+            ),
+            None,
+        ),
         JobKind::EmailRefund => {
             let reason = order
                 .failure_reason

@@ -29,6 +29,9 @@ pub struct OrderRecord {
     pub iccid: Option<String>,
     pub activation: Option<ActivationCode>,
     pub failure_reason: Option<String>,
+    pub account_id: Option<String>,
+    /// Set when only part of the payment is to be given back (a cancelled first package keeps the eSIM fee).
+    pub refund_minor: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -36,6 +39,14 @@ pub struct OrderRecord {
 impl OrderRecord {
     pub fn amount(&self) -> Money {
         Money::new(self.amount_minor, self.currency)
+    }
+
+    /// What a refund gives back: the whole payment, unless only part was agreed.
+    pub fn refund_amount(&self) -> Money {
+        Money::new(
+            self.refund_minor.unwrap_or(self.amount_minor),
+            self.currency,
+        )
     }
 
     fn from_row(row: &AnyRow) -> anyhow::Result<Self> {
@@ -65,6 +76,8 @@ impl OrderRecord {
                 _ => None,
             },
             failure_reason: row.try_get("failure_reason")?,
+            account_id: row.try_get("account_id")?,
+            refund_minor: row.try_get("refund_minor")?,
             created_at: row.try_get("created_at")?,
             updated_at: row.try_get("updated_at")?,
         })
@@ -101,6 +114,7 @@ pub struct Changes<'a> {
     pub iccid: Option<&'a str>,
     pub activation: Option<&'a ActivationCode>,
     pub failure_reason: Option<&'a str>,
+    pub refund_minor: Option<i64>,
     /// Jobs (kind names) queued for this order in the same transaction, so a change never loses its follow-up.
     pub jobs: &'a [&'a str],
 }
@@ -132,8 +146,9 @@ pub async fn transition(
            iccid = COALESCE($5, iccid),
            smdp_address = COALESCE($6, smdp_address),
            matching_id = COALESCE($7, matching_id),
-           failure_reason = COALESCE($8, failure_reason)
-         WHERE id = $9 AND status = $10",
+           failure_reason = COALESCE($8, failure_reason),
+           refund_minor = COALESCE($9, refund_minor)
+         WHERE id = $10 AND status = $11",
     )
     .bind(to.as_str())
     .bind(now)
@@ -143,6 +158,7 @@ pub async fn transition(
     .bind(changes.activation.map(|a| a.smdp_address.clone()))
     .bind(changes.activation.map(|a| a.matching_id.clone()))
     .bind(changes.failure_reason)
+    .bind(changes.refund_minor)
     .bind(id)
     .bind(from.as_str())
     .execute(&mut *tx)

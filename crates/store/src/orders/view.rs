@@ -29,13 +29,17 @@ pub async fn order_view(db: &Db, order_id: &str, token: &str) -> anyhow::Result<
         })
         .collect();
     let esim = match (&order.iccid, &order.activation) {
-        (Some(iccid), Some(code)) if order.status == OrderStatus::Ready => Some(EsimInstall {
-            iccid: iccid.clone(),
-            smdp_address: code.smdp_address.clone(),
-            matching_id: code.matching_id.clone(),
-            lpa: code.lpa(),
-            qr_svg: crate::qr::svg(&code.lpa())?,
-        }),
+        (Some(iccid), Some(code))
+            if order.status == OrderStatus::Ready && order.topup_iccid.is_none() =>
+        {
+            Some(EsimInstall {
+                iccid: iccid.clone(),
+                smdp_address: code.smdp_address.clone(),
+                matching_id: code.matching_id.clone(),
+                lpa: code.lpa(),
+                qr_svg: crate::qr::svg(&code.lpa())?,
+            })
+        }
         _ => None,
     };
     Ok(Some(OrderPage {
@@ -52,5 +56,6 @@ pub async fn order_view(db: &Db, order_id: &str, token: &str) -> anyhow::Result<
             .checkout_url
             .clone()
             .filter(|_| order.status == OrderStatus::AwaitingPayment),
+        top_up_iccid: order.topup_iccid.clone(),
     }))
 }

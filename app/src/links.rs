@@ -1,0 +1,55 @@
+//! Building links on this site: query values, eSIM pages, and sign-in links that come back.
+
+/// Percent-encodes `text` for a query value; `/` stays as it is so paths remain readable.
+pub fn query_value(text: &str) -> String {
+    encode(text, true)
+}
+
+/// `/my-esims/{iccid}`, with the ICCID encoded as one path segment.
+pub fn esim_href(iccid: &str) -> String {
+    format!("/my-esims/{}", encode(iccid, false))
+}
+
+/// The sign-in page, returning to `next` (a path on this site) once signed in.
+pub fn sign_in_href(next: &str) -> String {
+    format!("/sign-in?next={}", query_value(next))
+}
+
+fn encode(text: &str, keep_slash: bool) -> String {
+    let mut encoded = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                encoded.push(char::from(byte))
+            }
+            b'/' if keep_slash => encoded.push('/'),
+            _ => encoded.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    encoded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values_keep_slashes_and_encode_the_rest() {
+        assert_eq!(query_value("/my-esims/8944"), "/my-esims/8944");
+        assert_eq!(
+            query_value("sarah+trip@example.com"),
+            "sarah%2Btrip%40example.com"
+        );
+        assert_eq!(query_value("a b&c#d"), "a%20b%26c%23d");
+    }
+
+    #[test]
+    fn esim_links_keep_the_iccid_in_one_segment() {
+        assert_eq!(
+            esim_href("8944000000000000001"),
+            "/my-esims/8944000000000000001"
+        );
+        assert_eq!(esim_href("../x"), "/my-esims/..%2Fx");
+        assert_eq!(sign_in_href("/my-esims"), "/sign-in?next=/my-esims");
+    }
+}

@@ -1,0 +1,111 @@
+//! `/sign-in?next=…`: passwordless sign-in. The traveller types their email address and gets a
+//! one-time link that signs them in and opens `next`. Without JavaScript the form posts to the
+//! server function and the page comes back with the outcome, or with the error and what was typed.
+
+use crate::api::my_esim::{error_message, RequestSignIn};
+use crate::components::account::current_traveller;
+use crate::components::page_meta::{PageMeta, SiteInfoResource};
+use leptos::prelude::*;
+use leptos_meta::Meta;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let query = use_query_map();
+    let read = move |key: &str| query.read_untracked().get(key).filter(|v| !v.is_empty());
+    let next = read("next").unwrap_or_default();
+    // Set when the form was posted without JavaScript: the address a link went to, or the one
+    // that was refused.
+    let sent = read("sent");
+    let typed = read("email").or_else(|| sent.clone()).unwrap_or_default();
+    let action = ServerAction::<RequestSignIn>::new();
+    let (requested, set_requested) = signal(String::new());
+    Effect::new(move |_| {
+        if let Some(input) = action.input().get() {
+            set_requested.set(input.email.trim().to_owned());
+        }
+    });
+    let sent_to = move || match action.value().get() {
+        Some(Ok(())) => Some(requested.get()),
+        Some(Err(_)) => None,
+        None => sent.clone(),
+    };
+    let error = move || action.value().get().and_then(Result::err);
+    let pending = action.pending();
+    let site = use_context::<SiteInfoResource>();
+    let home = if next.is_empty() {
+        "/my-esims".to_owned()
+    } else {
+        next.clone()
+    };
+    view! {
+        <PageMeta
+            title="Sign in · Tern".to_owned()
+            description="Sign in with your email address to see your eSIMs, the data left on them, and to top them up. No password needed.".to_owned()
+            path="/sign-in".to_owned()
+        />
+        <Meta name="robots" content="noindex"/>
+        <header class="page-header">
+            <h1>"Sign in"</h1>
+            <p class="lede">"See your eSIMs and the data left on them, install them again, top them up. No password: we email you a link."</p>
+        </header>
+        <Suspense>
+            {move || {
+                let home = home.clone();
+                Suspend::new(async move {
+                    current_traveller().await.map(|traveller| view! {
+                        <p class="notice">
+                            {format!("You are signed in as {}. ", traveller.email)}
+                            <a href=home>"Go to My eSIMs"</a>
+                        </p>
+                    })
+                })
+            }}
+        </Suspense>
+        {move || sent_to().map(|email| view! {
+            <div class="notice notice-ok" role="status">
+                <p>
+                    <strong>"Check your inbox: "</strong>
+                    "we sent a sign-in link to "
+                    <strong>{email}</strong>
+                    "."
+                </p>
+                <p class="muted">"The link works once, for a short while. Not there? Check your spam folder, or send another link below."</p>
+                <Suspense>
+                    {move || Suspend::new(async move {
+                        let outbox = match site {
+                            Some(site) => site.await.is_ok_and(|info| info.outbox_mode),
+                            None => false,
+                        };
+                        outbox.then(|| view! {
+                            <p class="muted">"(development: open " <a href="/dev/outbox">"/dev/outbox"</a> ")"</p>
+                        })
+                    })}
+                </Suspense>
+            </div>
+        })}
+        <div class="form-card">
+            <ActionForm action>
+                <input type="hidden" name="next" value=next/>
+                <label for="sign-in-email">"Your email"</label>
+                <input
+                    id="sign-in-email"
+                    name="email"
+                    type="email"
+                    autocomplete="email"
+                    inputmode="email"
+                    required
+                    value=typed
+                    aria-describedby="sign-in-hint"
+                />
+                <p id="sign-in-hint" class="muted">"Use the address you bought your eSIM with."</p>
+                {move || error().map(|error| view! {
+                    <p class="field-error" role="alert">{error_message(&error)}</p>
+                })}
+                <button type="submit" disabled=move || pending.get()>
+                    {move || if pending.get() { "Sending…" } else { "Email me a sign-in link" }}
+                </button>
+            </ActionForm>
+        </div>
+    }
+}

@@ -1,0 +1,97 @@
+//! Email that is not tied to an order's own jobs (sign-in links, usage alerts, top-up receipts):
+//! stored first, then sent by the durable `send_email` job, so a crash or an SMTP outage loses nothing.
+
+use super::{Mailer, OutgoingEmail, Rendered};
+use crate::clock::now_millis;
+use crate::jobs::{self, ClaimedJob};
+use crate::{ids, Db};
+use anyhow::Context;
+use sqlx::Row;
+use std::time::Duration;
+
+/// The job kind that sends one stored email; its subject is the email id.
+pub const SEND_EMAIL_JOB: &str = "send_email";
+
+/// Stores a message and queues its delivery in the caller's transaction. With an `order_id`, a
+/// message of the same `kind` is stored only once per order; the id of the stored one is returned.
+pub async fn queue(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    order_id: Option<&str>,
+    kind: &str,
+    recipient: &str,
+    message: &Rendered,
+) -> anyhow::Result<Option<String>> {
+    let id = ids::new_id("eml");
+    let inserted = sqlx::query(
+        "INSERT INTO emails (id, order_id, kind, recipient, subject, text_body, html_body, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+    )
+    .bind(&id)
+    .bind(order_id)
+    .bind(kind)
+    .bind(recipient)
+    .bind(&message.subject)
+    .bind(&message.text)
+    .bind(&message.html)
+    .bind(now_millis())
+    .execute(&mut **tx)
+    .await
+    .context("Failed to store an email")?
+    .rows_affected();
+    if inserted == 0 {
+        return Ok(None);
+    }
+    jobs::enqueue(&mut **tx, SEND_EMAIL_JOB, &id, Duration::ZERO).await?;
+    Ok(Some(id))
+}
+
+/// Runs a `send_email` job: sends the stored message unless it was sent already.
+pub async fn deliver(
+    db: &Db,
+    mailer: &dyn Mailer,
+    job: &ClaimedJob,
+    retry_base: Duration,
+) -> anyhow::Result<()> {
+    let row = sqlx::query(
+        "SELECT id, recipient, subject, text_body, html_body, sent_at FROM emails WHERE id = $1",
+    )
+    .bind(&job.subject)
+    .fetch_optional(db.pool())
+    .await
+    .context("Failed to load an email")?;
+    let Some(row) = row else {
+        return jobs::give_up(db, job, "email not found").await;
+    };
+    if row.try_get::<Option<i64>, _>("sent_at")?.is_some() {
+        return jobs::complete(db, job).await;
+    }
+    let email = OutgoingEmail {
+        id: row.try_get("id")?,
+        recipient: row.try_get("recipient")?,
+        subject: row.try_get("subject")?,
+        text_body: row.try_get("text_body")?,
+        html_body: row.try_get("html_body")?,
+        inline_images: Vec::new(),
+    };
+    match mailer.send(&email).await {
+        Ok(()) => {
+            sqlx::query("UPDATE emails SET sent_at = $1 WHERE id = $2")
+                .bind(now_millis())
+                .bind(&email.id)
+                .execute(db.pool())
+                .await
+                .context("Failed to mark an email sent")?;
+            jobs::complete(db, job).await
+        }
+        Err(error) if job.attempts < 12 => {
+            jobs::retry_later(
+                db,
+                job,
+                &error.to_string(),
+                jobs::backoff(retry_base, job.attempts),
+            )
+            .await
+        }
+        Err(error) => jobs::give_up(db, job, &error.to_string()).await,
+    }
+}
