@@ -38,7 +38,7 @@ self.addEventListener('fetch', (event) => {
   if (request.mode === 'navigate' && ESIM_PAGE.test(url.pathname)) {
     event.respondWith(networkFirst(event, url));
   } else if (url.pathname.startsWith('/pkg/') || url.pathname === '/favicon.svg') {
-    event.respondWith(cacheFirst(event));
+    event.respondWith(assetNetworkFirst(event));
   }
 });
 
@@ -54,25 +54,31 @@ async function networkFirst(event, url) {
     return response;
   } catch (error) {
     const kept = await cache.match(url.pathname);
-    if (kept) return kept;
+    if (kept) return markedOffline(kept);
     throw error;
   }
 }
 
-// The app's files from the cache when there; fetched (and kept) otherwise. A kept file is also
-// refreshed in the background, so a new release reaches the cache on the next visit.
-async function cacheFirst(event) {
+// The kept copy, marked so the page (and its tests) can tell it was served with no network.
+async function markedOffline(kept) {
+  const headers = new Headers(kept.headers);
+  headers.set('x-tern-offline', '1');
+  return new Response(await kept.blob(), { status: kept.status, statusText: kept.statusText, headers });
+}
+
+// The app's files from the network, so a new release never meets an old page; the kept copy
+// when offline. The script and wasm must match the HTML they hydrate.
+async function assetNetworkFirst(event) {
   const cache = await caches.open(CACHE);
-  const kept = await cache.match(event.request);
-  const fresh = fetch(event.request).then((response) => {
+  try {
+    const response = await fetch(event.request);
     if (response.status === 200) {
-      return cache.put(event.request, response.clone()).then(() => response);
+      event.waitUntil(cache.put(event.request, response.clone()));
     }
     return response;
-  });
-  if (kept) {
-    event.waitUntil(fresh.catch(() => undefined));
-    return kept;
+  } catch (error) {
+    const kept = await cache.match(event.request);
+    if (kept) return kept;
+    throw error;
   }
-  return fresh;
 }

@@ -51,7 +51,7 @@ fn redirect_plain_post_with_error(location: &str, server_fn_path: &str, error: &
 }
 
 /// Answers a plain form post with a page: on success the browser goes to `done(&value)`, on
-/// failure back to `back` with the error (see [`redirect_plain_post_with_error`]). The result is
+/// failure back to `back` with the error where the page's `ServerAction` finds it. The result is
 /// returned unchanged for calls made with JavaScript.
 pub fn answer_plain_post<T>(
     result: Result<T, ServerFnError>,

@@ -1,40 +1,6 @@
 // Buying an eSIM as a traveller: plan page → the Stripe sandbox's test checkout → the order page with the QR.
-import { expect, Page, test } from "@playwright/test";
-
-async function openFirstJapanPlan(page: Page) {
-  await page.goto("/esim/japan");
-  await page.locator("#local-plans + ul.plan-list > li").first().getByRole("link").click();
-  await expect(page).toHaveURL(/\/plan\/japan-/);
-}
-
-async function startCheckout(page: Page, email: string) {
-  await openFirstJapanPlan(page);
-  await page.getByLabel("Your email").fill(email);
-  await page.getByRole("button", { name: /^Buy for \$/ }).click();
-  await expect(page.getByText("TEST MODE — no real payment is taken")).toBeVisible();
-}
-
-async function payWith(page: Page, card: string) {
-  await page.getByLabel("Card number").fill(card);
-  await page.getByLabel("Expiry (MM/YY)").fill("12/34");
-  await page.getByLabel("CVC").fill("123");
-  await page.getByLabel("Name on card").fill("Sarah Traveller");
-  await page.getByRole("button", { name: /^Pay / }).click();
-}
-
-async function expectEsimReady(page: Page) {
-  await expect(page).toHaveURL(/\/order\/ord_/);
-  const heading = page.getByRole("heading", { level: 1 });
-  // With JavaScript the page updates itself; without it the page refreshes, so reload until it settles.
-  await expect(async () => {
-    if ((await heading.textContent()) !== "Your eSIM is ready") await page.reload();
-    await expect(heading).toHaveText("Your eSIM is ready", { timeout: 1_000 });
-  }).toPass({ timeout: 30_000 });
-  await expect(page.getByRole("img", { name: "QR code to install your eSIM" })).toBeVisible();
-  await expect(page.getByText("SM-DP+ address")).toBeVisible();
-  await expect(page.getByRole("link", { name: /Install on iPhone/ })).toHaveAttribute("href", /carddata=LPA:1\$/);
-  await expect(page.getByText("This eSIM can only be installed once. Do not remove it from your phone.")).toBeVisible();
-}
+import { expect, test } from "@playwright/test";
+import { expectEsimReady, openFirstJapanPlan, payWith, startCheckout } from "./support";
 
 test("buying with 4242 ends with the eSIM's QR code", async ({ page }) => {
   await startCheckout(page, "sarah@example.com");

@@ -29,7 +29,8 @@ impl DataAllowance {
 
 /// Formats a byte count the way plans are labelled: "10 GB", "1.5 GB", "500 MB".
 pub fn format_bytes(bytes: u64) -> String {
-    if bytes >= GIB {
+    // Just under a GB rounds to "1 GB", never "1024 MB".
+    if bytes >= GIB - MIB / 2 {
         let tenths = (bytes * 10 + GIB / 2) / GIB;
         if tenths.is_multiple_of(10) {
             format!("{} GB", tenths / 10)
@@ -59,6 +60,8 @@ mod tests {
         assert_eq!(format_bytes(10 * GIB), "10 GB");
         assert_eq!(format_bytes(3 * GIB / 2), "1.5 GB");
         assert_eq!(format_bytes(500 * MIB), "500 MB");
+        assert_eq!(format_bytes(GIB - 1), "1 GB");
+        assert_eq!(format_bytes(GIB - MIB), "1023 MB");
         assert_eq!(DataAllowance::Unlimited.to_string(), "Unlimited");
     }
 }

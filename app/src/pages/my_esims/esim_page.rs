@@ -166,7 +166,7 @@ fn EsimView(detail: EsimDetail, actions: EsimActions, clock: Clock) -> impl Into
             path=href.clone()
         />
         <nav class="breadcrumbs" aria-label="Breadcrumb">
-            <a href="/my-esims">"My eSIMs"</a>
+            <a href="/my-esims">"All your eSIMs"</a>
         </nav>
         <header class="page-header esim-header">
             <h1>{label.clone()}</h1>
@@ -250,20 +250,16 @@ fn PackageRow(
         is_top_up,
     } = package;
     let anchor = format!("package-{id}");
-    let pending = state == PackageState::Pending;
-    let ends_label = if pending && expires_at.is_some() {
-        "Start by"
-    } else {
-        "Expires"
+    // When it ends; a cancelled package ended when it was cancelled, which is not stored.
+    let ends = match state {
+        PackageState::Pending => Some(match expires_at {
+            Some(at) => ("Start by", utc_date_time(at)),
+            None => ("Expires", "Counted from when it starts".to_owned()),
+        }),
+        PackageState::Active => Some(("Expires", date_or(expires_at, "—"))),
+        PackageState::Expired => Some(("Ended", date_or(expires_at, "—"))),
+        PackageState::Terminated => None,
     };
-    let ends = date_or(
-        expires_at,
-        if pending {
-            "Counted from when it starts"
-        } else {
-            "—"
-        },
-    );
     view! {
         <li class="package" id=anchor data-testid="package">
             <div class="package-head">
@@ -275,7 +271,7 @@ fn PackageRow(
             <dl class="package-times">
                 <div><dt>"Bought"</dt><dd>{date_or(bought_at, "—")}</dd></div>
                 <div><dt>"Activated"</dt><dd>{date_or(activated_at, "Not yet")}</dd></div>
-                <div><dt>{ends_label}</dt><dd>{ends}</dd></div>
+                {ends.map(|(label, at)| view! { <div><dt>{label}</dt><dd>{at}</dd></div> })}
             </dl>
             {refund.map(|amount| view! { <CancelForm amount package_id=id href iccid cancel/> })}
         </li>

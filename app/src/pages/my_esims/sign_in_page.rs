@@ -17,6 +17,8 @@ pub fn SignInPage() -> impl IntoView {
     // Set when the form was posted without JavaScript: the address a link went to, or the one
     // that was refused.
     let sent = read("sent");
+    // Set by `/auth/verify` for a link that was unknown, used or too old.
+    let expired = read("expired").is_some();
     let typed = read("email").or_else(|| sent.clone()).unwrap_or_default();
     let action = ServerAction::<RequestSignIn>::new();
     let (requested, set_requested) = signal(String::new());
@@ -49,6 +51,11 @@ pub fn SignInPage() -> impl IntoView {
             <h1>"Sign in"</h1>
             <p class="lede">"See your eSIMs and the data left on them, install them again, top them up. No password: we email you a link."</p>
         </header>
+        {expired.then(|| view! {
+            <p class="notice notice-error" role="alert">
+                "That sign-in link has expired or was already used. Enter your email address to get a new one."
+            </p>
+        })}
         <Suspense>
             {move || {
                 let home = home.clone();

@@ -105,7 +105,7 @@ fn TopUpView(page: Offers, buy: ServerAction<StartTopUp>, cancelled: bool) -> im
             path=format!("{back}/top-up")
         />
         <nav class="breadcrumbs" aria-label="Breadcrumb">
-            <a href="/my-esims">"My eSIMs"</a>
+            <a href="/my-esims">"All your eSIMs"</a>
             <span aria-hidden="true">" › "</span>
             <a href=back.clone()>{label.clone()}</a>
         </nav>

@@ -111,7 +111,7 @@ fn OrderDetail(order: Order) -> impl IntoView {
     let delivered = match (top_up, order.esim.clone()) {
         // A top-up adds data to an eSIM the traveller has: nothing to install.
         (Some(iccid), _) => (status == OrderStatus::Ready).then(|| view! {
-            <p><a class="button" href=esim_href(&iccid)>"See your eSIM in My eSIMs"</a></p>
+            <p><a class="button" href=esim_href(&iccid)>"Open your eSIM"</a></p>
         }.into_any()),
         (None, Some(esim)) => Some(view! {
             <InstallGuide esim/>

@@ -1,0 +1,94 @@
+// Journeys shared by the browser tests: buying through the Stripe sandbox's test checkout, signing
+// in with the link from the development outbox, and driving the eSIMfx sandbox.
+import { APIRequestContext, expect, Page } from "@playwright/test";
+
+export async function openFirstJapanPlan(page: Page) {
+  await page.goto("/esim/japan");
+  await page.locator("#local-plans + ul.plan-list > li").first().getByRole("link").click();
+  await expect(page).toHaveURL(/\/plan\/japan-/);
+}
+
+export async function startCheckout(page: Page, email: string) {
+  await openFirstJapanPlan(page);
+  await page.getByLabel("Your email").fill(email);
+  await page.getByRole("button", { name: /^Buy for \$/ }).click();
+  await expect(page.getByText("TEST MODE — no real payment is taken")).toBeVisible();
+}
+
+export async function payWith(page: Page, card: string) {
+  await page.getByLabel("Card number").fill(card);
+  await page.getByLabel("Expiry (MM/YY)").fill("12/34");
+  await page.getByLabel("CVC").fill("123");
+  await page.getByLabel("Name on card").fill("Sarah Traveller");
+  await page.getByRole("button", { name: /^Pay / }).click();
+}
+
+export async function expectEsimReady(page: Page) {
+  await expect(page).toHaveURL(/\/order\/ord_/);
+  const heading = page.getByRole("heading", { level: 1 });
+  // With JavaScript the page updates itself; without it the page refreshes, so reload until it settles.
+  await expect(async () => {
+    if ((await heading.textContent()) !== "Your eSIM is ready") await page.reload();
+    await expect(heading).toHaveText("Your eSIM is ready", { timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(page.getByRole("img", { name: "QR code to install your eSIM" })).toBeVisible();
+  await expect(page.getByText("SM-DP+ address")).toBeVisible();
+  await expect(page.getByRole("link", { name: /Install on iPhone/ })).toHaveAttribute("href", /carddata=LPA:1\$/);
+  await expect(page.getByText("This eSIM can only be installed once. Do not remove it from your phone.")).toBeVisible();
+}
+
+/// An address no other test uses, so each journey finds its own email in the shared outbox.
+export function uniqueEmail(tag: string): string {
+  return `${tag}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+}
+
+/** Buys the first Japan plan as `email` and waits for the QR. */
+export async function buyEsim(page: Page, email: string) {
+  await startCheckout(page, email);
+  await payWith(page, "4242 4242 4242 4242");
+  await expectEsimReady(page);
+}
+
+/** Signs in through the form and the link emailed to the development outbox. */
+export async function signIn(page: Page, email: string, next = "/my-esims") {
+  await page.goto(`/sign-in?next=${encodeURIComponent(next)}`);
+  await page.getByLabel("Your email").fill(email);
+  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+  await expect(page.getByText("Check your inbox:")).toBeVisible();
+  let link = "";
+  await expect(async () => {
+    await page.goto("/dev/outbox");
+    const text = await page
+      .locator("article", { hasText: email })
+      .filter({ hasText: "sign_in_link" })
+      .first()
+      .locator("pre")
+      .textContent({ timeout: 1_000 });
+    link = /https?:\/\/\S+\/auth\/verify\?token=\w+/.exec(text ?? "")?.[0] ?? "";
+    expect(link).not.toBe("");
+  }).toPass({ timeout: 15_000 });
+  await page.goto(link);
+  await expect(page).toHaveURL(new RegExp(`${next.replace(/[/?]/g, "\\$&")}$`));
+}
+
+/** Where the in-process eSIMfx sandbox listens. */
+export async function esimfxSandbox(request: APIRequestContext): Promise<string> {
+  const response = await request.get("/dev/sandboxes");
+  expect(response.ok()).toBeTruthy();
+  return (await response.json()).esimfx;
+}
+
+/** Plays the traveller's phone: install the profile, reach a network abroad, use `bytes` of data. */
+export async function useData(request: APIRequestContext, iccid: string, bytes: number) {
+  const sandbox = await esimfxSandbox(request);
+  for (const step of ["install", "connect"]) {
+    expect((await request.post(`${sandbox}/_sandbox/esims/${iccid}/${step}`, { data: {} })).ok()).toBeTruthy();
+  }
+  expect((await request.post(`${sandbox}/_sandbox/esims/${iccid}/consume`, { data: { bytes } })).ok()).toBeTruthy();
+}
+
+/** The eSIM as the sandbox sees it: status and each subscription's usage. */
+export async function sandboxEsim(request: APIRequestContext, iccid: string) {
+  const sandbox = await esimfxSandbox(request);
+  return (await request.get(`${sandbox}/_sandbox/esims/${iccid}`)).json();
+}
