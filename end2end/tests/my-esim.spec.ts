@@ -3,7 +3,17 @@
 import { expect, Page, test } from "@playwright/test";
 import { buyEsim, payWith, sandboxEsim, signIn, uniqueEmail, useData } from "./support";
 
+const MIB = 1024 ** 2;
 const GIB = 1024 ** 3;
+
+/** How Tern writes data amounts: binary units, GB with one decimal from just under 1 GB. */
+function formatBytes(bytes: number): string {
+  if (bytes >= GIB - MIB / 2) {
+    const tenths = Math.floor((bytes * 10 + GIB / 2) / GIB);
+    return tenths % 10 === 0 ? `${tenths / 10} GB` : `${Math.floor(tenths / 10)}.${tenths % 10} GB`;
+  }
+  return `${Math.floor((bytes + MIB / 2) / MIB)} MB`;
+}
 
 /** Buys an eSIM, signs in, and returns its ICCID from the My eSIMs list. */
 async function ownEsim(page: Page, tag: string): Promise<string> {
@@ -31,7 +41,8 @@ test("a used sign-in link explains itself", async ({ page }) => {
 
 test("the usage bar shows what the provider reports", async ({ page, request }) => {
   const iccid = await ownEsim(page, "usage");
-  await useData(request, iccid, 3.5 * GIB + 4321);
+  // A third of the first Japan plan (1 GB) plus a few odd bytes.
+  await useData(request, iccid, Math.round(GIB / 3) + 4321);
   await page.goto(`/my-esims/${iccid}`);
   const sandbox = await sandboxEsim(request, iccid);
   const used = sandbox.subscriptions[0].used_amount;
@@ -39,8 +50,10 @@ test("the usage bar shows what the provider reports", async ({ page, request }) 
   const meter = page.getByRole("meter").first();
   await expect(meter).toHaveAttribute("aria-valuenow", String(used));
   await expect(meter).toHaveAttribute("aria-valuemax", String(limit));
-  await expect(page.getByTestId("usage-used").first()).toHaveText("3.5 GB");
-  await expect(page.getByTestId("usage-left").first()).toHaveText("6.5 GB");
+  expect(used).toBe(Math.round(GIB / 3) + 4321);
+  await expect(page.getByTestId("usage-used").first()).toHaveText(formatBytes(used));
+  await expect(page.getByTestId("usage-total").first()).toHaveText(formatBytes(limit));
+  await expect(page.getByTestId("usage-left").first()).toHaveText(formatBytes(limit - used));
   await expect(page.getByText("ACTIVE").first()).toBeVisible();
 
   // Install guidance, QR and both one-tap links, with the manual details as fallback.
