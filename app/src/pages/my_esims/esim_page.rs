@@ -3,6 +3,7 @@
 //! unused package for a refund, and a way to top up. Every action is a form that works without
 //! JavaScript. Once visited, the page is kept by the service worker so it opens offline.
 
+use super::esim_caption;
 use super::my_esims_page::{expiry_text, queued_text};
 use crate::api::my_esim::{
     error_message, is_esim_not_found, is_sign_in_required, my_esim, CancelPackage, ReissueQr,
@@ -170,7 +171,7 @@ fn EsimView(detail: EsimDetail, actions: EsimActions, clock: Clock) -> impl Into
         </nav>
         <header class="page-header esim-header">
             <h1>{label.clone()}</h1>
-            <p class="lede">{destination}</p>
+            <p class="lede">{esim_caption(&destination, &iccid)}</p>
             <StateBadge word=state.as_str() plain=state.plain_words() testid="esim-state"/>
             <details class="rename" open=move || rename_error().is_some()>
                 <summary>"Rename"</summary>

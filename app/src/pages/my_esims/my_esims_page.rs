@@ -1,6 +1,7 @@
 //! `/my-esims`: every eSIM of the signed-in traveller as a card: its state, the data left on the
 //! package in use, when it expires, top-ups waiting, and how fresh the figures are.
 
+use super::esim_caption;
 use crate::api::my_esim::{is_sign_in_required, my_esims};
 use crate::components::account::SignInPanel;
 use crate::components::clock::{expires_in, freshness, Clock};
@@ -107,7 +108,7 @@ fn EsimCard(esim: EsimSummary, clock: Clock) -> impl IntoView {
     view! {
         <li class="esim-card" data-testid="esim-card">
             <h2 class="esim-card-title"><a href=href.clone()>{label}</a></h2>
-            <p class="muted">{destination}</p>
+            <p class="muted">{esim_caption(&destination, &iccid)}</p>
             <StateBadge word=state.as_str() plain=state.plain_words() testid="esim-state"/>
             {current.map(|package| view! {
                 <UsageMeter usage=package.usage label=format!("Data used on {}", package.name)/>

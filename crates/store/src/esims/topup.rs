@@ -53,8 +53,10 @@ pub async fn top_up_offers(
     let mut offers = Vec::with_capacity(compatible.len());
     for product in compatible {
         let row = sqlx::query(
-            "SELECT id, data_bytes, validity_days, retail_minor, currency FROM plans
-             WHERE provider = $1 AND provider_product_id = $2 AND active = TRUE",
+            "SELECT p.id, p.data_bytes, p.validity_days, p.retail_minor, p.currency,
+                    COALESCE(hc.name, r.name, 'Multi-country') AS coverage
+             FROM plans p LEFT JOIN countries hc ON hc.code = p.home_country LEFT JOIN regions r ON r.slug = p.region_slug
+             WHERE p.provider = $1 AND p.provider_product_id = $2 AND p.active = TRUE",
         )
         .bind(&esim.provider)
         .bind(&product.product.0)
@@ -68,9 +70,11 @@ pub async fn top_up_offers(
             .map(|b| b as u64);
         let validity_days = row.try_get::<i64, _>("validity_days")? as u32;
         let data = data_bytes.map_or("Unlimited".to_owned(), domain::data::format_bytes);
+        // Regional add-ons fit too; naming where each works tells them apart.
+        let coverage: String = row.try_get("coverage")?;
         offers.push(TopUpOffer {
             plan_id: row.try_get("id")?,
-            title: format!("{data} · {validity_days} days"),
+            title: format!("{coverage} · {data} · {validity_days} days"),
             data_bytes,
             validity_days,
             price: Money::new(
