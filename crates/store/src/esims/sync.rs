@@ -123,20 +123,28 @@ async fn store_package(
     Ok(())
 }
 
+/// Counts the failure and schedules the next attempt with backoff, in one statement, so the
+/// count and the schedule are never seen apart.
 async fn record_failure(db: &Db, iccid: &str, error: &ProviderError) -> anyhow::Result<()> {
-    let failures: i64 = sqlx::query(
-        "UPDATE esims SET sync_failures = sync_failures + 1, last_sync_error = $1 WHERE iccid = $2
-         RETURNING sync_failures",
+    let failures: i64 = sqlx::query("SELECT sync_failures FROM esims WHERE iccid = $1")
+        .bind(iccid)
+        .fetch_one(db.pool())
+        .await
+        .context("Failed to read the refresh failures")?
+        .try_get("sync_failures")?;
+    let delay = backoff(Duration::from_secs(30), (failures + 1) as u32);
+    sqlx::query(
+        "UPDATE esims SET sync_failures = sync_failures + 1, last_sync_error = $1, next_sync_at = $2
+         WHERE iccid = $3",
     )
     .bind(error.to_string())
+    .bind(now_millis() + delay.as_millis() as i64)
     .bind(iccid)
-    .fetch_one(db.pool())
+    .execute(db.pool())
     .await
-    .context("Failed to record a refresh failure")?
-    .try_get("sync_failures")?;
-    let delay = backoff(Duration::from_secs(30), failures as u32);
-    tracing::warn!(iccid, %error, failures, "usage refresh failed; retrying in {delay:?}");
-    schedule(db, iccid, now_millis() + delay.as_millis() as i64).await
+    .context("Failed to record a refresh failure")?;
+    tracing::warn!(iccid, %error, failures = failures + 1, "usage refresh failed; retrying in {delay:?}");
+    Ok(())
 }
 
 async fn schedule(db: &Db, iccid: &str, at: i64) -> anyhow::Result<()> {
