@@ -198,35 +198,58 @@ async fn fulfil(
             provider_order_id,
             poll_after,
         }) => {
-            timeline::note(
-                &ctx.db,
-                &order.id,
-                "provider",
-                &format!(
-                    "{} accepted order {provider_order_id}; checking again shortly",
-                    order.provider
-                ),
-            )
-            .await?;
-            jobs::retry_later(&ctx.db, job, "provider order pending", poll_after).await
+            let note = format!(
+                "{} accepted order {provider_order_id}; checking again shortly",
+                order.provider
+            );
+            let retry = Retry::after(poll_after, "provider order pending");
+            note_and_retry(ctx, job, &order.id, "provider", &note, retry).await
         }
         Err(error) if error.is_retryable() && job.attempts < ctx.max_attempts => {
             let delay = retry_delay(ctx, job, &error);
-            timeline::note(
-                &ctx.db,
-                &order.id,
-                "provider",
-                &format!(
-                    "{} failed ({error}); retrying in {}s",
-                    order.provider,
-                    delay.as_secs_f32().ceil()
-                ),
-            )
-            .await?;
-            jobs::retry_later(&ctx.db, job, &error.to_string(), delay).await
+            let note = format!(
+                "{} failed ({error}); retrying in {}s",
+                order.provider,
+                delay.as_secs_f32().ceil()
+            );
+            let retry = Retry::after(delay, error.to_string());
+            note_and_retry(ctx, job, &order.id, "provider", &note, retry).await
         }
         Err(error) => fail(ctx, job, &order, &error.to_string()).await,
     }
+}
+
+/// When a job runs again, and the error kept with it.
+struct Retry {
+    delay: Duration,
+    error: String,
+}
+
+impl Retry {
+    fn after(delay: Duration, error: impl Into<String>) -> Self {
+        Retry {
+            delay,
+            error: error.into(),
+        }
+    }
+
+    /// The usual exponential backoff for this attempt.
+    fn backoff(ctx: &FulfilmentContext, job: &ClaimedJob, error: impl Into<String>) -> Self {
+        Retry::after(jobs::backoff(ctx.retry_base, job.attempts), error)
+    }
+}
+
+/// Writes why on the order's timeline, then puts the job back to run again later.
+async fn note_and_retry(
+    ctx: &FulfilmentContext,
+    job: &ClaimedJob,
+    order_id: &str,
+    kind: &str,
+    note: &str,
+    retry: Retry,
+) -> anyhow::Result<()> {
+    timeline::note(&ctx.db, order_id, kind, note).await?;
+    jobs::retry_later(&ctx.db, job, &retry.error, retry.delay).await
 }
 
 fn retry_delay(ctx: &FulfilmentContext, job: &ClaimedJob, error: &ProviderError) -> Duration {
@@ -335,20 +358,9 @@ async fn refund(
             jobs::complete(&ctx.db, job).await
         }
         Ok(RefundOutcome::Pending { refund_id }) => {
-            timeline::note(
-                &ctx.db,
-                &order.id,
-                "payment",
-                &format!("Refund {refund_id} is pending"),
-            )
-            .await?;
-            jobs::retry_later(
-                &ctx.db,
-                job,
-                "refund pending",
-                jobs::backoff(ctx.retry_base, job.attempts),
-            )
-            .await
+            let note = format!("Refund {refund_id} is pending");
+            let retry = Retry::backoff(ctx, job, "refund pending");
+            note_and_retry(ctx, job, &order.id, "payment", &note, retry).await
         }
         Ok(RefundOutcome::Failed { refund_id, reason }) => {
             timeline::note(
@@ -361,20 +373,9 @@ async fn refund(
             jobs::give_up(&ctx.db, job, &reason).await
         }
         Err(error) => {
-            timeline::note(
-                &ctx.db,
-                &order.id,
-                "payment",
-                &format!("Refund attempt failed ({error}); retrying"),
-            )
-            .await?;
-            jobs::retry_later(
-                &ctx.db,
-                job,
-                &error.to_string(),
-                jobs::backoff(ctx.retry_base, job.attempts),
-            )
-            .await
+            let note = format!("Refund attempt failed ({error}); retrying");
+            let retry = Retry::backoff(ctx, job, error.to_string());
+            note_and_retry(ctx, job, &order.id, "payment", &note, retry).await
         }
     }
 }
@@ -491,20 +492,9 @@ async fn email(
             jobs::complete(&ctx.db, job).await
         }
         Err(error) if job.attempts < 12 => {
-            timeline::note(
-                &ctx.db,
-                &order.id,
-                "email",
-                &format!("Email “{}” not sent ({error}); retrying", email.subject),
-            )
-            .await?;
-            jobs::retry_later(
-                &ctx.db,
-                job,
-                &error.to_string(),
-                jobs::backoff(ctx.retry_base, job.attempts),
-            )
-            .await
+            let note = format!("Email “{}” not sent ({error}); retrying", email.subject);
+            let retry = Retry::backoff(ctx, job, error.to_string());
+            note_and_retry(ctx, job, &order.id, "email", &note, retry).await
         }
         Err(error) => {
             timeline::note(
