@@ -142,6 +142,8 @@ impl Settings {
         if esimfx.url.is_some() && (esimfx.client_id.is_none() || esimfx.client_key.is_none()) {
             bail!("TERN_ESIMFX_URL is set, so TERN_ESIMFX_CLIENT_ID and TERN_ESIMFX_CLIENT_KEY are needed too");
         }
+        let sandbox_devices: bool = parse_var("TERN_SANDBOX_DEVICES", true)?;
+        let simulated = sandbox_devices && esimfx.url.is_none();
         let margin_percent = parse_var("TERN_MARGIN_PERCENT", 30)?;
         if margin_percent > 500 {
             bail!("TERN_MARGIN_PERCENT must be between 0 and 500");
@@ -171,24 +173,27 @@ impl Settings {
                 max_attempts: parse_var("TERN_JOB_MAX_ATTEMPTS", 8)?,
                 lease: Duration::from_secs(parse_var("TERN_JOB_LEASE_SECS", 120)?),
             },
-            care: care_settings()?,
-            sandbox_devices: parse_var("TERN_SANDBOX_DEVICES", true)?,
+            care: care_settings(simulated)?,
+            sandbox_devices,
         })
     }
 }
 
-fn care_settings() -> anyhow::Result<CareSettings> {
+/// `simulated`: the sandbox's simulated phones use data 60 times faster than real ones, so the
+/// figures are refreshed far more often than real usage needs.
+fn care_settings(simulated: bool) -> anyhow::Result<CareSettings> {
+    let (refresh_default, stale_default) = if simulated { (30, 15) } else { (900, 300) };
     let alert_percent: u8 = parse_var("TERN_USAGE_ALERT_PERCENT", 80)?;
     if !(1..=100).contains(&alert_percent) {
         bail!("TERN_USAGE_ALERT_PERCENT must be between 1 and 100");
     }
-    let refresh_secs: u64 = parse_var("TERN_USAGE_REFRESH_SECS", 900)?;
+    let refresh_secs: u64 = parse_var("TERN_USAGE_REFRESH_SECS", refresh_default)?;
     if refresh_secs < 5 {
         bail!("TERN_USAGE_REFRESH_SECS must be at least 5");
     }
     Ok(CareSettings {
         refresh_every: Duration::from_secs(refresh_secs),
-        stale_after: Duration::from_secs(parse_var("TERN_USAGE_STALE_SECS", 300)?),
+        stale_after: Duration::from_secs(parse_var("TERN_USAGE_STALE_SECS", stale_default)?),
         alert_percent,
         esim_fee_minor: parse_var("TERN_ESIM_FEE_CENTS", 100)?,
     })
