@@ -4,19 +4,22 @@ use crate::state::{app_state, internal};
 use leptos::prelude::*;
 use store::accounts::{session_account, session_from_cookies, Account};
 
-/// The signed-in traveller, or `None` for a guest.
-pub async fn current_account() -> Result<Option<Account>, ServerFnError> {
-    let Some(parts) = use_context::<http::request::Parts>() else {
-        return Ok(None);
-    };
-    let Some(secret) = parts
-        .headers
+/// The session secret in a request's cookies, if any.
+pub fn session_secret(headers: &http::HeaderMap) -> Option<String> {
+    headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .find_map(session_from_cookies)
         .map(str::to_owned)
-    else {
+}
+
+/// The signed-in traveller, or `None` for a guest.
+pub async fn current_account() -> Result<Option<Account>, ServerFnError> {
+    let Some(parts) = use_context::<http::request::Parts>() else {
+        return Ok(None);
+    };
+    let Some(secret) = session_secret(&parts.headers) else {
         return Ok(None);
     };
     let state = app_state()?;

@@ -1,18 +1,9 @@
 //! The session cookie on plain (non-Leptos) routes.
 
+pub use app::auth::session_secret as secret;
 use app::state::AppState;
 use axum::http::HeaderMap;
-use store::accounts::{session_from_cookies, Account, SESSION_COOKIE, SESSION_DAYS};
-
-/// The session secret the browser sent, if any.
-pub fn secret(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .find_map(session_from_cookies)
-        .map(str::to_owned)
-}
+use store::accounts::{Account, SESSION_COOKIE, SESSION_DAYS};
 
 /// The signed-in account; a broken database reads as signed out, and is logged.
 pub async fn account(state: &AppState, headers: &HeaderMap) -> Option<Account> {

@@ -5,17 +5,6 @@ use serde_json::json;
 
 const PLAN_PRODUCT: &str = "esimfx_10G_7D_JP";
 
-async fn stripe_stats(app: &TestApp) -> serde_json::Value {
-    app.http
-        .get(format!("{}/_sandbox/stripe/stats", app.stripe.base_url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
 async fn esims_bought(app: &TestApp) -> i64 {
     app.sandbox_stats().await["orders"].as_i64().unwrap()
 }
@@ -99,15 +88,7 @@ async fn duplicate_webhooks_change_nothing() {
         ))
         .await;
 
-    let events: serde_json::Value = app
-        .http
-        .get(format!("{}/_sandbox/stripe/events", app.stripe.base_url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let events = app.stripe_get("events").await;
     let completed = events
         .as_array()
         .or_else(|| events["data"].as_array())
@@ -119,7 +100,7 @@ async fn duplicate_webhooks_change_nothing() {
         .unwrap()
         .to_owned();
     let delivered = || async {
-        stripe_stats(&app).await["webhooks_delivered"]
+        app.stripe_get("stats").await["webhooks_delivered"]
             .as_u64()
             .unwrap()
     };

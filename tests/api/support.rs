@@ -327,10 +327,21 @@ impl TestApp {
         (status, response.text().await.expect("body read"))
     }
 
+    /// Reads the Stripe sandbox's control API (`stats`, `events`, …).
+    pub async fn stripe_get(&self, path: &str) -> serde_json::Value {
+        self.json_at(format!("{}/_sandbox/stripe/{path}", self.stripe.base_url))
+            .await
+    }
+
     /// Calls the eSIMfx sandbox's control API and returns its JSON answer.
     pub async fn sandbox_get(&self, path: &str) -> serde_json::Value {
+        self.json_at(format!("{}/_sandbox/{path}", self.sandbox.base_url))
+            .await
+    }
+
+    async fn json_at(&self, url: String) -> serde_json::Value {
         self.http
-            .get(format!("{}/_sandbox/{path}", self.sandbox.base_url))
+            .get(url)
             .send()
             .await
             .unwrap()

@@ -243,6 +243,17 @@ pub struct EsimInstall {
 }
 
 impl EsimInstall {
+    /// The install details of `code`, with its QR already rendered as `qr_svg`.
+    pub fn new(iccid: &str, code: &crate::ActivationCode, qr_svg: String) -> Self {
+        EsimInstall {
+            iccid: iccid.to_owned(),
+            smdp_address: code.smdp_address.clone(),
+            matching_id: code.matching_id.clone(),
+            lpa: code.lpa(),
+            qr_svg,
+        }
+    }
+
     /// iOS 17.4+ one-tap install link.
     pub fn ios_link(&self) -> String {
         format!(

@@ -161,3 +161,23 @@ async fn schedule(db: &Db, iccid: &str, at: i64) -> anyhow::Result<()> {
 pub(super) fn state_of(stored: &str) -> EsimState {
     EsimState::parse(stored).unwrap_or(EsimState::Provisioned)
 }
+
+/// The account's eSIMs whose figures are older than `stale_after` (or never fetched): (ICCID, provider).
+pub async fn stale_for_account(
+    db: &Db,
+    account_id: &str,
+    stale_after: Duration,
+) -> anyhow::Result<Vec<(String, String)>> {
+    let rows = sqlx::query(
+        "SELECT iccid, provider FROM esims
+         WHERE account_id = $1 AND (synced_at IS NULL OR synced_at < $2)",
+    )
+    .bind(account_id)
+    .bind(now_millis() - stale_after.as_millis() as i64)
+    .fetch_all(db.pool())
+    .await
+    .context("Failed to list stale eSIMs")?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("iccid")?, row.try_get("provider")?)))
+        .collect()
+}

@@ -56,16 +56,9 @@ pub async fn detail_for_account(
         &row.try_get::<String, _>("smdp_address")?,
         &row.try_get::<String, _>("matching_id")?,
     )?;
-    let lpa = code.lpa();
     Ok(Some(EsimDetail {
         summary: summary(&row, &packages)?,
-        install: EsimInstall {
-            iccid: iccid.to_owned(),
-            smdp_address: code.smdp_address.clone(),
-            matching_id: code.matching_id.clone(),
-            qr_svg: crate::qr::svg(&lpa)?,
-            lpa,
-        },
+        install: EsimInstall::new(iccid, &code, crate::qr::svg(&code.lpa())?),
         packages,
         can_top_up,
         refresh_error,
@@ -254,17 +247,11 @@ pub async fn install_pack(
         &row.try_get::<String, _>("smdp_address")?,
         &row.try_get::<String, _>("matching_id")?,
     )?;
-    let lpa = code.lpa();
     Ok(Some(EsimPack {
         iccid: row.try_get("iccid")?,
         label: row.try_get("label")?,
         destination: row.try_get("destination")?,
-        install: EsimInstall {
-            iccid: iccid.to_owned(),
-            smdp_address: code.smdp_address,
-            matching_id: code.matching_id,
-            qr_svg: String::new(),
-            lpa,
-        },
+        // The pack carries the QR as a PNG, rendered when the ZIP is built.
+        install: EsimInstall::new(iccid, &code, String::new()),
     }))
 }

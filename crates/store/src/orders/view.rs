@@ -32,13 +32,7 @@ pub async fn order_view(db: &Db, order_id: &str, token: &str) -> anyhow::Result<
         (Some(iccid), Some(code))
             if order.status == OrderStatus::Ready && order.topup_iccid.is_none() =>
         {
-            Some(EsimInstall {
-                iccid: iccid.clone(),
-                smdp_address: code.smdp_address.clone(),
-                matching_id: code.matching_id.clone(),
-                lpa: code.lpa(),
-                qr_svg: crate::qr::svg(&code.lpa())?,
-            })
+            Some(EsimInstall::new(iccid, code, crate::qr::svg(&code.lpa())?))
         }
         _ => None,
     };
