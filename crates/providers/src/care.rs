@@ -19,6 +19,11 @@ pub struct Capabilities {
     pub webhooks: bool,
     /// Orders may complete later rather than in the create call.
     pub async_completion: bool,
+    /// Stock is reserved when checkout starts and the provider is told of the payment
+    /// ([`crate::EsimProvider::reserve`]; FMS).
+    pub reserve_before_payment: bool,
+    /// The reseller's prepaid balance can be read ([`crate::EsimProvider::balance`]).
+    pub balance: bool,
 }
 
 /// One eSIM as the provider sees it now.

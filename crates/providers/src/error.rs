@@ -19,6 +19,12 @@ pub enum ProviderError {
     InsufficientBalance,
     #[error("the provider refused the request (code {code}): {message}")]
     Rejected { code: i64, message: String },
+    /// A refusal with a named error code (Truphone's `type`, e.g. `CUSTOMER_MUST_EXIST`).
+    #[error("the provider refused the request ({code}): {message}")]
+    Refused { code: String, message: String },
+    /// Still working on it ("503 processing" with `Retry-After`): ask again later.
+    #[error("the provider is still processing; ask again later")]
+    Busy { retry_after: Option<Duration> },
     #[error("the provider is rate limiting us")]
     RateLimited { retry_after: Option<Duration> },
     #[error("the provider is unavailable (HTTP {status:?}): {message}")]
@@ -45,6 +51,7 @@ impl ProviderError {
         matches!(
             self,
             ProviderError::RateLimited { .. }
+                | ProviderError::Busy { .. }
                 | ProviderError::Unavailable { .. }
                 | ProviderError::Timeout
                 | ProviderError::MalformedResponse { .. }

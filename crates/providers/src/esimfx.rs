@@ -32,6 +32,8 @@ const CAPABILITIES: Capabilities = Capabilities {
     qr_reissue: true,
     webhooks: true,
     async_completion: false,
+    reserve_before_payment: false,
+    balance: false,
 };
 
 /// eSIMfx answers 404 for any unknown id; name the thing that was looked up.
@@ -55,6 +57,11 @@ impl EsimProvider for EsimfxClient {
     ) -> Result<Page<Product>, ProviderError> {
         let page_start = match cursor {
             Some(PageCursor::Opaque(value)) => value,
+            Some(other) => {
+                return Err(ProviderError::Validation {
+                    message: format!("eSIMfx pages by key, not {other:?}"),
+                })
+            }
             None => serde_json::json!({}),
         };
         let request = wire::GetProductsRequest {

@@ -8,11 +8,13 @@ pub mod product;
 
 pub use care::{Capabilities, EsimStatusReport, PackageReport, TerminateOutcome};
 pub use error::ProviderError;
-pub use ordering::{OrderKind, OrderRequest, ProvisionOutcome, ProvisionedEsim};
-pub use product::{NetworkInfo, Page, PageCursor, Product, ProductRef, ProviderId};
+pub use ordering::{
+    OrderKind, OrderRequest, PaymentProof, ProvisionOutcome, ProvisionedEsim, Reservation,
+};
+pub use product::{ByteConvention, NetworkInfo, Page, PageCursor, Product, ProductRef, ProviderId};
 
 use async_trait::async_trait;
-use domain::Iccid;
+use domain::{Iccid, Money};
 
 /// A wholesale eSIM supplier, reached over its own HTTP API.
 #[async_trait]
@@ -32,6 +34,43 @@ pub trait EsimProvider: Send + Sync {
     /// Places an order; the idempotency key makes a repeat of the same request harmless.
     /// Only ever called once the traveller's payment is confirmed.
     async fn place_order(&self, request: &OrderRequest) -> Result<ProvisionOutcome, ProviderError>;
+
+    /// Asks again about an order that [`EsimProvider::place_order`] answered
+    /// [`ProvisionOutcome::Pending`]; `provider_order_id` is the id it gave.
+    async fn order_status(
+        &self,
+        request: &OrderRequest,
+        provider_order_id: &str,
+    ) -> Result<ProvisionOutcome, ProviderError> {
+        let _ = (request, provider_order_id);
+        Err(ProviderError::Unsupported {
+            what: "order status",
+        })
+    }
+
+    /// Holds stock for an order when checkout starts, before payment (FMS pre-order); `None`
+    /// when the provider needs nothing held. The reservation's id comes back in
+    /// [`OrderRequest::provider_order_id`] when the order is placed.
+    async fn reserve(&self, request: &OrderRequest) -> Result<Option<Reservation>, ProviderError> {
+        let _ = request;
+        Ok(None)
+    }
+
+    /// Lets a reservation go because its payment failed or never came (FMS is told the
+    /// payment failed, which releases the profile).
+    async fn release(
+        &self,
+        request: &OrderRequest,
+        provider_order_id: &str,
+    ) -> Result<(), ProviderError> {
+        let _ = (request, provider_order_id);
+        Ok(())
+    }
+
+    /// The reseller's prepaid balance with the provider, where its API tells.
+    async fn balance(&self) -> Result<Money, ProviderError> {
+        Err(ProviderError::Unsupported { what: "balance" })
+    }
 
     /// Which of the optional methods below this provider really offers; the rest answer
     /// [`ProviderError::Unsupported`].

@@ -193,6 +193,12 @@ fn order(key: &str, product: &str, kind: OrderKind) -> OrderRequest {
         idempotency_key: key.into(),
         product: ProductRef(product.into()),
         kind,
+        customer_email: "traveller@example.com".into(),
+        country: None,
+        first_attempt_at: 0,
+        wholesale: domain::Money::new(0, domain::Currency::USD),
+        provider_order_id: None,
+        payment: None,
     }
 }
 
@@ -341,6 +347,8 @@ async fn esimfx_offers_everything_but_asynchronous_completion() {
             qr_reissue: true,
             webhooks: true,
             async_completion: false,
+            reserve_before_payment: false,
+            balance: false,
         }
     );
 }

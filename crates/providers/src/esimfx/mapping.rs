@@ -97,6 +97,7 @@ fn product_with(raw: wire::Product, coverage_rule: CoverageRule) -> Result<Produ
         product: ProductRef(id),
         coverage,
         data,
+        data_convention: crate::ByteConvention::Binary,
         validity_days,
         wholesale,
         topup_class: raw.imsi_profile.filter(|p| !p.is_empty()),

@@ -127,12 +127,12 @@ async fn fetch_all(provider: &dyn EsimProvider) -> Result<(Vec<Product>, usize),
                 }
                 return Ok((products, rejected));
             }
-            Some(PageCursor::Opaque(value)) => {
+            Some(next) => {
                 // A cursor handed out twice means the provider would page in a circle.
-                if !seen_cursors.insert(value.to_string()) {
+                if !seen_cursors.insert(format!("{next:?}")) {
                     break;
                 }
-                cursor = Some(PageCursor::Opaque(value));
+                cursor = Some(next);
             }
         }
     }

@@ -150,6 +150,12 @@ async fn fulfil(
         idempotency_key: format!("tern-{}", order.id),
         product: ProductRef(order.provider_product_id.clone()),
         kind,
+        customer_email: order.email.clone(),
+        country: None,
+        first_attempt_at: order.updated_at,
+        wholesale: domain::Money::new(0, order.currency),
+        provider_order_id: order.provider_order_id.clone(),
+        payment: None,
     };
     timeline::note(
         &ctx.db,
@@ -197,6 +203,7 @@ async fn fulfil(
         Ok(ProvisionOutcome::Pending {
             provider_order_id,
             poll_after,
+            ..
         }) => {
             let note = format!(
                 "{} accepted order {provider_order_id}; checking again shortly",
