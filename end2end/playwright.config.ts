@@ -32,8 +32,9 @@ export default defineConfig({
   reporter: [["list"]],
   use: { baseURL, trace: "retain-on-failure" },
   projects: [
-    { name: "js", use: { ...chromium, javaScriptEnabled: true } },
-    { name: "no-js", use: { ...chromium, javaScriptEnabled: false } },
+    { name: "setup", testMatch: /routing\.setup\.ts/ },
+    { name: "js", use: { ...chromium, javaScriptEnabled: true }, dependencies: ["setup"] },
+    { name: "no-js", use: { ...chromium, javaScriptEnabled: false }, dependencies: ["setup"] },
   ],
   webServer: {
     // The debug server built by `cargo leptos build`, on a fresh SQLite file, with the in-process sandboxes.

@@ -14,6 +14,13 @@ pub struct Settings {
     pub public_url: Option<String>,
     pub database_url: String,
     pub esimfx: EsimfxSettings,
+    pub esimgo: EsimGoSettings,
+    pub truphone: TruphoneSettings,
+    pub fms: FmsSettings,
+    /// Which providers Tern sells from (`TERN_PROVIDERS`); all four by default.
+    pub enabled_providers: Vec<String>,
+    /// Request timeout for eSIM Go, Truphone and FMS.
+    pub provider_timeout: Duration,
     pub margin_percent: u32,
     pub catalogue_sync_interval: Duration,
     pub stripe: StripeSettings,
@@ -86,6 +93,8 @@ pub struct JobSettings {
     pub max_attempts: u32,
     /// How long a claimed job is reserved before another worker may resume it.
     pub lease: Duration,
+    /// An order still pending at its provider after this long fails over.
+    pub pending_limit: Duration,
 }
 
 impl Default for JobSettings {
@@ -94,6 +103,7 @@ impl Default for JobSettings {
             retry_base: Duration::from_secs(2),
             max_attempts: 8,
             lease: Duration::from_secs(120),
+            pending_limit: Duration::from_secs(30 * 60),
         }
     }
 }
@@ -127,6 +137,79 @@ impl std::fmt::Debug for EsimfxSettings {
     }
 }
 
+/// eSIM Go v2.4; no URL means the in-process sandbox.
+#[derive(Clone)]
+pub struct EsimGoSettings {
+    pub url: Option<String>,
+    pub api_key: Option<String>,
+}
+
+/// Truphone Connect v1: a static bearer token, or OAuth2 client credentials; no URL means the
+/// in-process sandbox.
+#[derive(Clone)]
+pub struct TruphoneSettings {
+    pub url: Option<String>,
+    pub token: Option<String>,
+    pub token_url: Option<String>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+}
+
+/// FMS: the partner code, and the secret each traveller's FMS password is derived from (the
+/// previous one while rotating); no URL means the in-process sandbox.
+#[derive(Clone)]
+pub struct FmsSettings {
+    pub url: Option<String>,
+    pub partner_code: Option<String>,
+    pub password_secret: Option<String>,
+    pub previous_password_secret: Option<String>,
+    pub operator_email: String,
+}
+
+/// Secrets never reach the logs.
+fn redacted(value: &Option<String>) -> Option<&'static str> {
+    value.as_ref().map(|_| "<redacted>")
+}
+
+impl std::fmt::Debug for EsimGoSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EsimGoSettings")
+            .field("url", &self.url)
+            .field("api_key", &redacted(&self.api_key))
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for TruphoneSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TruphoneSettings")
+            .field("url", &self.url)
+            .field("token", &redacted(&self.token))
+            .field("token_url", &self.token_url)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &redacted(&self.client_secret))
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for FmsSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FmsSettings")
+            .field("url", &self.url)
+            .field("partner_code", &self.partner_code)
+            .field("password_secret", &redacted(&self.password_secret))
+            .field(
+                "previous_password_secret",
+                &redacted(&self.previous_password_secret),
+            )
+            .field("operator_email", &self.operator_email)
+            .finish()
+    }
+}
+
+/// Every provider Tern has an adapter for.
+pub const ALL_PROVIDERS: [&str; 4] = ["esimfx", "esimgo", "truphone", "fms"];
+
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://var/tern.db?mode=rwc";
 
 impl Settings {
@@ -141,6 +224,57 @@ impl Settings {
         };
         if esimfx.url.is_some() && (esimfx.client_id.is_none() || esimfx.client_key.is_none()) {
             bail!("TERN_ESIMFX_URL is set, so TERN_ESIMFX_CLIENT_ID and TERN_ESIMFX_CLIENT_KEY are needed too");
+        }
+        let esimgo = EsimGoSettings {
+            url: var("TERN_ESIMGO_URL"),
+            api_key: var("TERN_ESIMGO_API_KEY"),
+        };
+        if esimgo.url.is_some() && esimgo.api_key.is_none() {
+            bail!("TERN_ESIMGO_URL is set, so TERN_ESIMGO_API_KEY is needed too");
+        }
+        let truphone = TruphoneSettings {
+            url: var("TERN_TRUPHONE_URL"),
+            token: var("TERN_TRUPHONE_TOKEN"),
+            token_url: var("TERN_TRUPHONE_TOKEN_URL"),
+            client_id: var("TERN_TRUPHONE_CLIENT_ID"),
+            client_secret: var("TERN_TRUPHONE_CLIENT_SECRET"),
+        };
+        let client_credentials = truphone.token_url.is_some()
+            && truphone.client_id.is_some()
+            && truphone.client_secret.is_some();
+        if truphone.url.is_some() && truphone.token.is_none() && !client_credentials {
+            bail!("TERN_TRUPHONE_URL is set, so TERN_TRUPHONE_TOKEN (or TERN_TRUPHONE_TOKEN_URL, TERN_TRUPHONE_CLIENT_ID and TERN_TRUPHONE_CLIENT_SECRET) is needed too");
+        }
+        let fms = FmsSettings {
+            url: var("TERN_FMS_URL"),
+            partner_code: var("TERN_FMS_PARTNER_CODE"),
+            password_secret: var("TERN_FMS_PASSWORD_SECRET"),
+            previous_password_secret: var("TERN_FMS_PREVIOUS_PASSWORD_SECRET"),
+            operator_email: var("TERN_FMS_OPERATOR_EMAIL")
+                .unwrap_or_else(|| "fms-operator@tern.example".to_owned()),
+        };
+        if fms.url.is_some() && (fms.partner_code.is_none() || fms.password_secret.is_none()) {
+            bail!("TERN_FMS_URL is set, so TERN_FMS_PARTNER_CODE and TERN_FMS_PASSWORD_SECRET are needed too");
+        }
+        let enabled_providers: Vec<String> = match var("TERN_PROVIDERS") {
+            Some(list) => list
+                .split(',')
+                .map(|p| p.trim().to_ascii_lowercase())
+                .filter(|p| !p.is_empty())
+                .collect(),
+            None => ALL_PROVIDERS.iter().map(|p| (*p).to_owned()).collect(),
+        };
+        if let Some(unknown) = enabled_providers
+            .iter()
+            .find(|p| !ALL_PROVIDERS.contains(&p.as_str()))
+        {
+            bail!(
+                "TERN_PROVIDERS names {unknown}; known providers: {}",
+                ALL_PROVIDERS.join(", ")
+            );
+        }
+        if enabled_providers.is_empty() {
+            bail!("TERN_PROVIDERS must name at least one provider");
         }
         let sandbox_devices: bool = parse_var("TERN_SANDBOX_DEVICES", true)?;
         let simulated = sandbox_devices && esimfx.url.is_none();
@@ -157,6 +291,11 @@ impl Settings {
             public_url: var("TERN_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned()),
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             esimfx,
+            esimgo,
+            truphone,
+            fms,
+            enabled_providers,
+            provider_timeout: Duration::from_secs(parse_var("TERN_PROVIDER_TIMEOUT_SECS", 20)?),
             margin_percent,
             catalogue_sync_interval: Duration::from_secs(sync_secs),
             stripe: stripe_settings()?,
@@ -172,6 +311,9 @@ impl Settings {
                 retry_base: Duration::from_millis(parse_var("TERN_JOB_RETRY_BASE_MS", 2000)?),
                 max_attempts: parse_var("TERN_JOB_MAX_ATTEMPTS", 8)?,
                 lease: Duration::from_secs(parse_var("TERN_JOB_LEASE_SECS", 120)?),
+                pending_limit: Duration::from_secs(
+                    60 * parse_var("TERN_PROVIDER_PENDING_MINUTES", 30)?,
+                ),
             },
             care: care_settings(simulated)?,
             sandbox_devices,

@@ -3,6 +3,7 @@
 pub mod config;
 pub mod jobs;
 pub mod mail;
+pub mod provider_setup;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;

@@ -54,6 +54,7 @@ pub fn router(
             get(install_pack::download),
         )
         .route("/dev/sandboxes", get(dev::sandboxes))
+        .route("/dev/routing", post(dev::set_routing))
         .route("/checkout", post(checkout::start))
         .route("/dev/outbox", get(outbox::list))
         .route("/dev/outbox/{email_id}/qr.png", get(outbox::qr))

@@ -7,11 +7,7 @@ use app::state::AppState;
 use axum::serve::ListenerExt;
 use leptos::config::LeptosOptions;
 use payments::{PaymentGateway, StripeConfig, StripeGateway};
-use providers::esimfx::{EsimfxClient, EsimfxConfig};
-use providers::EsimProvider;
-use sandbox::esimfx::{AutoDevice, EsimfxSandbox, EsimfxSandboxConfig, RunningSandbox};
-use sandbox::stripe::{RunningStripeSandbox, StripeSandbox, StripeSandboxConfig};
-use std::collections::HashMap;
+use sandbox::stripe::{StripeSandbox, StripeSandboxConfig};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use store::esims::CarePolicy;
@@ -35,12 +31,7 @@ pub struct Application {
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
-/// The in-process sandboxes started for providers and payments without real credentials.
-#[derive(Default)]
-pub struct Sandboxes {
-    pub esimfx: Option<RunningSandbox>,
-    pub stripe: Option<RunningStripeSandbox>,
-}
+pub use crate::provider_setup::Sandboxes;
 
 impl Application {
     pub async fn build(
@@ -54,8 +45,7 @@ impl Application {
             .context("Failed to load reference data")?;
 
         let mut sandboxes = Sandboxes::default();
-        let esimfx = esimfx_provider(&settings, &mut sandboxes).await?;
-        let providers: Vec<Arc<dyn EsimProvider>> = vec![esimfx.clone()];
+        let providers = crate::provider_setup::providers(&settings, &mut sandboxes).await?;
         let gateway = payment_gateway(&settings, &mut sandboxes).await?;
         let mailer = mailer(&settings)?;
 
@@ -102,8 +92,12 @@ impl Application {
         };
 
         let wake = Arc::new(Notify::new());
-        let provider_map: HashMap<&'static str, Arc<dyn EsimProvider>> =
-            HashMap::from([(providers::esimfx::PROVIDER_ID.as_str(), esimfx)]);
+        let provider_map: store::routing::Providers = providers
+            .iter()
+            .map(|provider| (provider.id().as_str(), provider.clone()))
+            .collect();
+        // Rules or provider health may have changed while Tern was stopped.
+        store::routing::relist(&db).await?;
         let fulfilment = FulfilmentContext {
             db: db.clone(),
             providers: provider_map.clone(),
@@ -112,6 +106,7 @@ impl Application {
             public_url: public_url.clone(),
             retry_base: settings.jobs.retry_base,
             max_attempts: settings.jobs.max_attempts,
+            pending_limit: settings.jobs.pending_limit,
         };
         let mut tasks = vec![tokio::spawn(jobs::worker::run(
             fulfilment,
@@ -153,6 +148,9 @@ impl Application {
         };
         let dev_sandboxes = routes::DevSandboxes {
             esimfx: sandboxes.esimfx.as_ref().map(|s| s.base_url.clone()),
+            esimgo: sandboxes.esimgo.as_ref().map(|s| s.base_url.clone()),
+            truphone: sandboxes.truphone.as_ref().map(|s| s.base_url.clone()),
+            fms: sandboxes.fms.as_ref().map(|s| s.base_url.clone()),
             stripe: sandboxes.stripe.as_ref().map(|s| s.base_url.clone()),
         };
         let router = routes::router(state, provider_webhooks, dev_sandboxes, leptos_options);
@@ -265,52 +263,6 @@ fn mailer(settings: &Settings) -> anyhow::Result<Arc<dyn Mailer>> {
             ))
         }
     })
-}
-
-/// The real eSIMfx when TERN_ESIMFX_URL is set, otherwise the sandbox started here, reached over HTTP all the same.
-async fn esimfx_provider(
-    settings: &Settings,
-    sandboxes: &mut Sandboxes,
-) -> anyhow::Result<Arc<dyn EsimProvider>> {
-    let config = match &settings.esimfx.url {
-        Some(url) => EsimfxConfig {
-            base_url: url.clone(),
-            client_id: settings.esimfx.client_id.clone().unwrap_or_default(),
-            client_key: settings.esimfx.client_key.clone().unwrap_or_default(),
-            timeout: settings.esimfx.timeout,
-        },
-        None => {
-            let mut sandbox_config = EsimfxSandboxConfig::default();
-            if settings.sandbox_devices {
-                // A minute of sandbox time per second: phones install and connect within
-                // seconds and a 1 GB package is used up in about seven minutes.
-                sandbox_config.clock_speed = 60;
-                sandbox_config.traffic_bytes_per_hour = 150 * 1024 * 1024;
-                sandbox_config.auto_device = Some(AutoDevice {
-                    install_after_secs: 10 * 60,
-                    connect_after_secs: 20 * 60,
-                });
-            }
-            let running = EsimfxSandbox::spawn(sandbox_config.clone())
-                .await
-                .context("Failed to start the eSIMfx sandbox")?;
-            tracing::info!(
-                "eSIMfx sandbox at {} (set TERN_ESIMFX_URL to use the real service)",
-                running.base_url
-            );
-            let config = EsimfxConfig {
-                base_url: running.base_url.clone(),
-                client_id: sandbox_config.client_id,
-                client_key: sandbox_config.client_key,
-                timeout: settings.esimfx.timeout,
-            };
-            sandboxes.esimfx = Some(running);
-            config
-        }
-    };
-    Ok(Arc::new(
-        EsimfxClient::new(config).context("Failed to create the eSIMfx client")?,
-    ))
 }
 
 async fn shutdown_signal() {

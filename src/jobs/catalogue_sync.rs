@@ -15,10 +15,16 @@ pub async fn run(
     first_done: watch::Sender<bool>,
 ) {
     loop {
+        // Providers are synced side by side: one slow catalogue must not hold up the others.
+        let mut syncs = tokio::task::JoinSet::new();
         for provider in &providers {
-            // Failures are logged and recorded by the sync itself; the last good catalogue stays.
-            let _ = store::catalogue::sync_provider(&db, provider.as_ref(), pricing).await;
+            let (db, provider) = (db.clone(), provider.clone());
+            syncs.spawn(async move {
+                // Failures are logged and recorded by the sync itself; the last good catalogue stays.
+                let _ = store::catalogue::sync_provider(&db, provider.as_ref(), pricing).await;
+            });
         }
+        while syncs.join_next().await.is_some() {}
         first_done.send_replace(true);
         tokio::time::sleep(interval).await;
     }

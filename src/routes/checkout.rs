@@ -29,7 +29,9 @@ pub async fn start(
         account_id: account.map(|a| a.id),
         top_up: None,
     };
-    match store::orders::start_checkout(&state.db, state.payments.as_ref(), input).await {
+    match store::orders::start_checkout(&state.db, state.payments.as_ref(), &state.providers, input)
+        .await
+    {
         Ok(started) => Redirect::to(&started.payment_url),
         Err(error) => {
             if let CheckoutError::Unexpected(inner) = &error {
@@ -38,6 +40,7 @@ pub async fn start(
             let code = match error {
                 CheckoutError::InvalidEmail(_) => "email",
                 CheckoutError::PlanUnavailable => "unavailable",
+                CheckoutError::ProviderUnavailable => "provider",
                 CheckoutError::PaymentUnavailable | CheckoutError::Unexpected(_) => "payments",
             };
             let plan = urlencode(&form.plan_id);

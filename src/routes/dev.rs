@@ -1,19 +1,94 @@
-//! `GET /dev/sandboxes`: where the in-process sandboxes listen, so local tools and browser tests
-//! can drive them (move the eSIMfx clock, use data). Absent when real services are configured.
+//! Development helpers, present only while every provider and Stripe are in-process sandboxes:
+//! `GET /dev/sandboxes` says where the sandboxes listen, so local tools and browser tests can
+//! drive them (move a clock, use data), and `POST /dev/routing` sets a routing rule, so a test
+//! can choose which provider serves a country (the admin panel does this in a real shop).
 
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use store::routing::{Rule, Scope, Strategy};
 
 #[derive(Clone, Serialize)]
 pub struct DevSandboxes {
     pub esimfx: Option<String>,
+    pub esimgo: Option<String>,
+    pub truphone: Option<String>,
+    pub fms: Option<String>,
     pub stripe: Option<String>,
 }
 
+impl DevSandboxes {
+    /// Nothing real is reachable, so the development helpers cannot touch a real shop.
+    fn all_local(&self) -> bool {
+        [
+            &self.esimfx,
+            &self.esimgo,
+            &self.truphone,
+            &self.fms,
+            &self.stripe,
+        ]
+        .iter()
+        .all(|url| url.is_some())
+    }
+}
+
 pub async fn sandboxes(Extension(sandboxes): Extension<DevSandboxes>) -> Response {
-    if sandboxes.esimfx.is_none() && sandboxes.stripe.is_none() {
-        return axum::http::StatusCode::NOT_FOUND.into_response();
+    if !sandboxes.all_local() {
+        return StatusCode::NOT_FOUND.into_response();
     }
     Json(sandboxes).into_response()
+}
+
+/// `{"country": "JP", "strategy": "fixed", "providers": ["truphone"]}`; no country sets the
+/// default rule. `strategy: "cheapest"` needs no providers.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoutingRequest {
+    country: Option<String>,
+    strategy: String,
+    #[serde(default)]
+    providers: Vec<String>,
+}
+
+pub async fn set_routing(
+    Extension(sandboxes): Extension<DevSandboxes>,
+    axum::extract::State(state): axum::extract::State<app::state::AppState>,
+    Json(request): Json<RoutingRequest>,
+) -> Response {
+    if !sandboxes.all_local() {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let scope = match request.country {
+        Some(code) => match domain::CountryCode::parse(&code) {
+            Ok(code) => Scope::Country(code.as_str().to_owned()),
+            Err(error) => return (StatusCode::BAD_REQUEST, error.to_string()).into_response(),
+        },
+        None => Scope::Default,
+    };
+    if let Some(unknown) = request
+        .providers
+        .iter()
+        .find(|p| !state.providers.contains_key(p.as_str()))
+    {
+        let message = format!("unknown provider {unknown}");
+        return (StatusCode::BAD_REQUEST, message).into_response();
+    }
+    let strategy = match (request.strategy.as_str(), request.providers.as_slice()) {
+        ("cheapest", []) => Strategy::Cheapest,
+        ("fixed", [one]) => Strategy::Fixed(one.clone()),
+        ("priority", [_, ..]) => Strategy::Priority(request.providers.clone()),
+        _ => {
+            let message =
+                "strategy must be cheapest (no providers), fixed (one) or priority (one or more)";
+            return (StatusCode::BAD_REQUEST, message).into_response();
+        }
+    };
+    match store::routing::save_rule(&state.db, &Rule { scope, strategy }).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(error) => {
+            tracing::error!(?error, "could not save a routing rule");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
 }

@@ -6,4 +6,5 @@ mod checkout;
 mod health;
 mod mail;
 mod my_esim;
+mod routing;
 mod support;

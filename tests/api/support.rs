@@ -7,7 +7,8 @@ use sandbox::esimfx::{EsimfxSandbox, EsimfxSandboxConfig, RunningSandbox};
 use std::time::Duration;
 use store::{Db, PricingPolicy};
 use tern::config::{
-    CareSettings, EsimfxSettings, JobSettings, MailSettings, Settings, StripeSettings,
+    CareSettings, EsimGoSettings, EsimfxSettings, FmsSettings, JobSettings, MailSettings, Settings,
+    StripeSettings, TruphoneSettings,
 };
 use tern::Application;
 
@@ -26,6 +27,8 @@ pub struct TestApp {
     /// The Stripe sandbox the application started (test mode: no key is set).
     pub stripe: StripeHandle,
     pub outbox: std::path::PathBuf,
+    /// eSIM Go, Truphone and FMS, when the test enabled them.
+    pub others: OtherSandboxes,
     settings: Settings,
     server: tokio::task::JoinHandle<anyhow::Result<()>>,
 }
@@ -36,7 +39,13 @@ pub struct StripeHandle {
     pub sandbox: sandbox::stripe::StripeSandbox,
 }
 
+/// Tern selling from eSIMfx alone, so prices and plans are the ones the tests know.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&["esimfx"]).await
+}
+
+/// Tern selling from `providers`; all but eSIMfx run as sandboxes inside the application.
+pub async fn spawn_app_with(providers: &[&str]) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         tern::telemetry::init();
     }
@@ -56,6 +65,27 @@ pub async fn spawn_app() -> TestApp {
             timeout: Duration::from_secs(5),
             webhook_token: Some(ESIMFX_WEBHOOK_TOKEN.into()),
         },
+        // The other providers' sandboxes start in-process; most tests sell from eSIMfx alone.
+        esimgo: EsimGoSettings {
+            url: None,
+            api_key: None,
+        },
+        truphone: TruphoneSettings {
+            url: None,
+            token: None,
+            token_url: None,
+            client_id: None,
+            client_secret: None,
+        },
+        fms: FmsSettings {
+            url: None,
+            partner_code: None,
+            password_secret: None,
+            previous_password_secret: None,
+            operator_email: "fms-operator@tern.example".into(),
+        },
+        enabled_providers: providers.iter().map(|p| (*p).to_owned()).collect(),
+        provider_timeout: Duration::from_secs(5),
         margin_percent: MARGIN_PERCENT,
         catalogue_sync_interval: Duration::from_secs(3600),
         stripe: StripeSettings::default(),
@@ -69,6 +99,7 @@ pub async fn spawn_app() -> TestApp {
             retry_base: Duration::from_millis(50),
             max_attempts: 4,
             lease: Duration::from_secs(1),
+            pending_limit: Duration::from_secs(600),
         },
         // Refreshes happen when a test asks (page opens, webhooks), not on a timer.
         care: CareSettings {
@@ -79,7 +110,7 @@ pub async fn spawn_app() -> TestApp {
         },
         sandbox_devices: false,
     };
-    let (base_url, db, stripe, server) = start(settings.clone()).await;
+    let (base_url, db, stripe, server, others) = start(settings.clone()).await;
     deliver_webhooks_to(&sandbox, &base_url);
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -94,6 +125,7 @@ pub async fn spawn_app() -> TestApp {
         outbox,
         settings,
         server,
+        others,
     }
 }
 
@@ -102,7 +134,16 @@ type Started = (
     Db,
     StripeHandle,
     tokio::task::JoinHandle<anyhow::Result<()>>,
+    OtherSandboxes,
 );
+
+/// The sandboxes of the other providers, started by the application itself.
+#[derive(Clone, Default)]
+pub struct OtherSandboxes {
+    pub esimgo: Option<sandbox::esimgo::EsimGoSandbox>,
+    pub truphone: Option<sandbox::truphone::TruphoneSandbox>,
+    pub fms: Option<sandbox::fms::FmsSandbox>,
+}
 
 async fn start(settings: Settings) -> Started {
     let options = LeptosOptions::builder()
@@ -124,13 +165,18 @@ async fn start(settings: Settings) -> Started {
         base_url: running.base_url.clone(),
         sandbox: running.sandbox.clone(),
     };
+    let others = OtherSandboxes {
+        esimgo: app.sandboxes().esimgo.as_ref().map(|s| s.sandbox.clone()),
+        truphone: app.sandboxes().truphone.as_ref().map(|s| s.sandbox.clone()),
+        fms: app.sandboxes().fms.as_ref().map(|s| s.sandbox.clone()),
+    };
     let mut first_sync = app.first_sync();
     let server = tokio::spawn(app.run_until_stopped());
     tokio::time::timeout(Duration::from_secs(60), first_sync.wait_for(|done| *done))
         .await
         .expect("first sync finishes within a minute")
         .expect("sync job alive");
-    (base_url, db, stripe, server)
+    (base_url, db, stripe, server, others)
 }
 
 impl TestApp {
@@ -138,9 +184,15 @@ impl TestApp {
     pub async fn crash_and_restart(&mut self) {
         self.server.abort();
         let _ = (&mut self.server).await;
-        let (base_url, db, stripe, server) = start(self.settings.clone()).await;
+        let (base_url, db, stripe, server, others) = start(self.settings.clone()).await;
         deliver_webhooks_to(&self.sandbox, &base_url);
-        (self.base_url, self.db, self.stripe, self.server) = (base_url, db, stripe, server);
+        (
+            self.base_url,
+            self.db,
+            self.stripe,
+            self.server,
+            self.others,
+        ) = (base_url, db, stripe, server, others);
     }
 
     /// Polls `probe` until it returns `Some`, failing with `what` after `seconds`.

@@ -11,6 +11,7 @@ fn message_for(code: &str) -> &'static str {
     match code {
         "email" => "Please enter a valid email address: we send your eSIM there.",
         "unavailable" => "This plan is no longer available. Please choose another one.",
+        "provider" => "We cannot reserve this eSIM right now, so nothing was charged. Please try again in a few minutes.",
         _ => "Payments are not reachable right now, so nothing was charged. Please try again in a few minutes.",
     }
 }

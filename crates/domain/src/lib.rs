@@ -22,5 +22,7 @@ pub use data::DataAllowance;
 pub use email::{Email, InvalidEmail};
 pub use esim::{ActivationCode, Iccid, InvalidActivationCode, InvalidIccid};
 pub use money::{Currency, InvalidMoney, Money};
-pub use order::{EsimInstall, InvalidTransition, OrderMilestone, OrderPage, OrderStatus};
+pub use order::{
+    EsimInstall, InvalidTransition, OrderMilestone, OrderPage, OrderProgress, OrderStatus,
+};
 pub use usage::{EsimState, PackageState, PackageUsage};

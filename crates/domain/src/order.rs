@@ -221,6 +221,17 @@ pub struct OrderPage {
     pub payment_url: Option<String>,
     /// For a top-up: the ICCID of the eSIM it adds data to.
     pub top_up_iccid: Option<String>,
+    /// While the network completes the order in the background: where it is.
+    pub progress: Option<OrderProgress>,
+}
+
+/// How far the network has got with an order it completes in the background.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderProgress {
+    /// Plain words: "The network is preparing your eSIM".
+    pub stage: String,
+    /// How many times Tern has asked so far.
+    pub checks: u32,
 }
 
 /// One status change, as the traveller reads it.

@@ -3,8 +3,11 @@
 pub mod care;
 pub mod error;
 pub mod esimfx;
+pub mod esimgo;
+pub mod fms;
 pub mod ordering;
 pub mod product;
+pub mod truphone;
 
 pub use care::{Capabilities, EsimStatusReport, PackageReport, TerminateOutcome};
 pub use error::ProviderError;

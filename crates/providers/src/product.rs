@@ -70,7 +70,7 @@ impl ByteConvention {
         let whole = (bytes + mb / 2) / mb;
         match self {
             // A decimal gigabyte is advertised as 1 GB, i.e. 1000 MB: count it as 1024.
-            ByteConvention::Decimal if whole % 1000 == 0 => whole / 1000 * 1024,
+            ByteConvention::Decimal if whole.is_multiple_of(1000) => whole / 1000 * 1024,
             _ => whole,
         }
     }

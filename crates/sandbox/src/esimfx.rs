@@ -8,13 +8,13 @@ mod control;
 mod device;
 mod faults;
 mod handlers;
-mod ids;
+pub(crate) mod ids;
 mod lifecycle;
 mod purchase;
 mod state;
 mod webhooks;
 mod wire;
-mod world;
+pub(crate) mod world;
 
 use std::sync::Arc;
 use std::time::Duration;

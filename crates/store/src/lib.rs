@@ -12,6 +12,7 @@ pub mod orders;
 pub mod pricing;
 pub mod qr;
 pub mod reference;
+pub mod routing;
 
 pub use db::{Backend, Db};
 pub use pricing::PricingPolicy;

@@ -3,13 +3,17 @@
 mod checkout;
 mod fulfilment;
 mod payment;
+mod provider_request;
+mod provision;
 mod record;
+mod reservation;
 mod timeline;
 mod view;
 
 pub use checkout::{start_checkout, CheckoutError, CheckoutStarted, StartCheckout};
 pub use fulfilment::{begin_refund, run_job, FulfilmentContext, JobKind};
 pub use payment::{confirm_checkout, handle_payment_event, EventOutcome};
+pub use provider_request::provider_request;
 pub use record::{load, OrderRecord};
 pub use timeline::{note, TimelineEntry};
 pub use view::{order_view, EsimInstall, OrderView};

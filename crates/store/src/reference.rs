@@ -40,6 +40,41 @@ pub fn countries() -> anyhow::Result<Vec<CountryRow>> {
         .collect()
 }
 
+/// Mobile country code → country, for providers that name countries by MCC. Some MCCs are
+/// shared (310 is the US and Guam): the country that lists it earliest among its own wins, and
+/// of those the one with more MCCs, i.e. the bigger network.
+pub fn mcc_countries() -> anyhow::Result<std::collections::HashMap<u16, CountryCode>> {
+    type Claim = ((usize, std::cmp::Reverse<usize>), CountryCode);
+    let mut table: std::collections::HashMap<u16, Claim> = Default::default();
+    for country in countries()? {
+        for (rank, mcc) in country.mccs.iter().enumerate() {
+            let Ok(mcc) = mcc.parse::<u16>() else {
+                continue;
+            };
+            let claim = (rank, std::cmp::Reverse(country.mccs.len()));
+            let entry = table.entry(mcc).or_insert((claim, country.code));
+            if claim < entry.0 {
+                *entry = (claim, country.code);
+            }
+        }
+    }
+    Ok(table
+        .into_iter()
+        .map(|(mcc, (_, code))| (mcc, code))
+        .collect())
+}
+
+#[cfg(test)]
+mod mcc_tests {
+    #[test]
+    fn shared_mccs_go_to_the_main_country() {
+        let table = super::mcc_countries().unwrap();
+        assert_eq!(table[&310].as_str(), "US");
+        assert_eq!(table[&440].as_str(), "JP");
+        assert_eq!(table[&234].as_str(), "GB");
+    }
+}
+
 fn split_list(cell: &str) -> Vec<String> {
     cell.split('|')
         .map(str::trim)

@@ -17,10 +17,13 @@ pub async fn start_top_up(iccid: String, plan_id: String) -> Result<String, Serv
             &state.db,
             provider,
             state.payments.as_ref(),
+            &state.providers,
             &account,
-            &iccid,
-            &plan_id,
-            &state.public_url,
+            store::esims::TopUpChoice {
+                iccid: &iccid,
+                plan_id: &plan_id,
+                public_url: &state.public_url,
+            },
         )
         .await
         .map_err(top_up_error)?;

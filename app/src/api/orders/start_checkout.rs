@@ -16,7 +16,9 @@ pub async fn start_checkout(plan_id: String, email: String) -> Result<String, Se
         account_id: account.map(|account| account.id),
         top_up: None,
     };
-    match store::orders::start_checkout(&state.db, state.payments.as_ref(), input).await {
+    match store::orders::start_checkout(&state.db, state.payments.as_ref(), &state.providers, input)
+        .await
+    {
         Ok(started) => Ok(started.payment_url),
         Err(CheckoutError::Unexpected(error)) => Err(crate::state::internal(error)),
         Err(expected) => Err(ServerFnError::new(expected.to_string())),

@@ -128,6 +128,12 @@ fn OrderDetail(order: Order) -> impl IntoView {
         <header class="page-header">
             <h1>{headline}</h1>
             <p class="lede" role="status" aria-live="polite">{explanation}</p>
+            {order.progress.clone().map(|progress| view! {
+                <p class="order-progress" data-testid="order-progress">
+                    {progress.stage}
+                    <span class="muted">{format!(" · checked {} {}", progress.checks, if progress.checks == 1 { "time" } else { "times" })}</span>
+                </p>
+            })}
         </header>
         <Progress status steps/>
         {order.payment_url.clone().map(|url| view! { <p><a class="button" href=url>"Complete payment"</a></p> })}

@@ -23,6 +23,8 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/_sandbox/faults", post(set_faults).delete(clear_faults))
         .route("/_sandbox/expire_tokens", post(expire_tokens))
+        // The name every Tern sandbox shares.
+        .route("/_sandbox/tokens/expire", post(expire_tokens))
         .route("/_sandbox/clock", get(clock))
         .route("/_sandbox/clock/advance", post(advance_clock))
         .route("/_sandbox/catalogue/set_price", post(set_price))

@@ -84,7 +84,7 @@ async fn load_country_summaries(db: &Db) -> anyhow::Result<CountryRows> {
          FROM countries c
          JOIN regions r ON r.slug = c.region_slug
          JOIN plan_coverage pc ON pc.country_code = c.code
-         JOIN plans p ON p.id = pc.plan_id AND p.active = TRUE
+         JOIN plans p ON p.id = pc.plan_id AND p.listed = TRUE
          GROUP BY c.code, c.slug, c.name, c.aliases, c.region_slug, r.name
          ORDER BY c.name";
     let rows = sqlx::query(sql)
@@ -122,8 +122,8 @@ async fn load_regions(db: &Db) -> anyhow::Result<Vec<RegionSummary>> {
     let rows = sqlx::query(
         "SELECT r.slug, r.name, COUNT(p.id) AS plan_count, MIN(p.retail_minor) AS from_minor, MIN(p.currency) AS currency,
                 (SELECT COUNT(DISTINCT pc.country_code) FROM plan_coverage pc JOIN plans p2 ON p2.id = pc.plan_id
-                  WHERE p2.region_slug = r.slug AND p2.active = TRUE) AS country_count
-         FROM regions r JOIN plans p ON p.region_slug = r.slug AND p.active = TRUE
+                  WHERE p2.region_slug = r.slug AND p2.listed = TRUE) AS country_count
+         FROM regions r JOIN plans p ON p.region_slug = r.slug AND p.listed = TRUE
          GROUP BY r.slug, r.name, r.sort_order
          ORDER BY r.sort_order",
     )
@@ -171,7 +171,7 @@ pub async fn country_page(
     };
     let sql = format!(
         "SELECT {PLAN_COLUMNS} FROM plans p JOIN plan_coverage pc ON pc.plan_id = p.id {PLAN_JOINS}
-         WHERE pc.country_code = $1 AND p.active = TRUE"
+         WHERE pc.country_code = $1 AND p.listed = TRUE"
     );
     let rows = sqlx::query(&sql)
         .bind(code.as_str())
@@ -208,7 +208,7 @@ pub async fn region_page(
     let Some(summary) = regions(db).await?.into_iter().find(|r| r.slug == slug) else {
         return Ok(None);
     };
-    let sql = format!("SELECT {PLAN_COLUMNS} FROM plans p {PLAN_JOINS} WHERE p.region_slug = $1 AND p.active = TRUE");
+    let sql = format!("SELECT {PLAN_COLUMNS} FROM plans p {PLAN_JOINS} WHERE p.region_slug = $1 AND p.listed = TRUE");
     let rows = sqlx::query(&sql)
         .bind(slug)
         .fetch_all(db.pool())
@@ -222,7 +222,7 @@ pub async fn region_page(
     let countries = sqlx::query(
         "SELECT DISTINCT c.code, c.slug, c.name FROM countries c
          JOIN plan_coverage pc ON pc.country_code = c.code JOIN plans p ON p.id = pc.plan_id
-         WHERE p.region_slug = $1 AND p.active = TRUE ORDER BY c.name",
+         WHERE p.region_slug = $1 AND p.listed = TRUE ORDER BY c.name",
     )
     .bind(slug)
     .fetch_all(db.pool())
@@ -241,7 +241,8 @@ pub async fn region_page(
 /// `/plan/{id}`: one plan with its full coverage.
 pub async fn plan_detail(db: &Db, id: &str) -> anyhow::Result<Option<PlanDetail>> {
     let sql = format!(
-        "SELECT {PLAN_COLUMNS} FROM plans p {PLAN_JOINS} WHERE p.id = $1 AND p.active = TRUE"
+        "SELECT {PLAN_COLUMNS} FROM plans p {PLAN_JOINS} WHERE p.listed = TRUE AND (p.id = $1 OR p.offer_key = (SELECT o.offer_key FROM plans o WHERE o.id = $1))
+         ORDER BY CASE WHEN p.id = $1 THEN 0 ELSE 1 END LIMIT 1"
     );
     let Some(row) = sqlx::query(&sql)
         .bind(id)
@@ -307,7 +308,7 @@ pub async fn sitemap(db: &Db) -> anyhow::Result<Sitemap> {
         .map(|(s, _)| s.country.slug.clone())
         .collect();
     let regions = regions(db).await?.into_iter().map(|r| r.slug).collect();
-    let plans = sqlx::query("SELECT id FROM plans WHERE active = TRUE ORDER BY id")
+    let plans = sqlx::query("SELECT id FROM plans WHERE listed = TRUE ORDER BY id")
         .fetch_all(db.pool())
         .await
         .context("Failed to list plans")?

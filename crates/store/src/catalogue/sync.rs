@@ -61,6 +61,8 @@ pub async fn sync_provider(
         let mut report = apply(db, provider.id().as_str(), &products, pricing).await?;
         if report.inserted + report.updated + report.deactivated > 0 {
             db.cache().invalidate();
+            // Another provider may now be cheaper for some offers, or the only one left.
+            crate::routing::relist(db).await?;
         }
         report.rejected += rejected;
         Ok(report)
@@ -231,6 +233,9 @@ struct PlacedPlan<'a> {
     currency: &'a str,
     topup_class: Option<&'a str>,
     networks: Vec<Network>,
+    /// Plans of any provider with the same key are one offer to travellers.
+    offer_key: String,
+    data_mb: Option<i64>,
 }
 
 impl Geography {
@@ -265,7 +270,14 @@ impl Geography {
                     .or(home_country),
             })
             .collect();
+        let data_mb = product
+            .data
+            .bytes()
+            .map(|bytes| product.data_convention.advertised_mb(bytes) as i64);
+        let offer_key = offer_key(&coverage, data_mb, product.validity_days);
         Some(PlacedPlan {
+            offer_key,
+            data_mb,
             name: &product.name,
             coverage,
             home_country,
@@ -311,6 +323,22 @@ impl Geography {
             (None, None) => "plan".into(),
         }
     }
+}
+
+/// `JP:1024mb:7d`; multi-country plans by a hash of their sorted coverage.
+fn offer_key(coverage: &[CountryCode], data_mb: Option<i64>, validity_days: u32) -> String {
+    let place = match coverage {
+        [only] => only.as_str().to_owned(),
+        many => {
+            let codes: Vec<&str> = many.iter().map(CountryCode::as_str).collect();
+            format!(
+                "multi-{:012x}",
+                plan_id::fnv1a(codes.join(",").as_bytes()) & 0xffff_ffff_ffff
+            )
+        }
+    };
+    let data = data_mb.map_or_else(|| "unlimited".to_owned(), |mb| format!("{mb}mb"));
+    format!("{place}:{data}:{validity_days}d")
 }
 
 struct Existing {
@@ -445,8 +473,8 @@ async fn insert_plan(
     sqlx::query(
         "INSERT INTO plans (id, provider, provider_product_id, name, home_country, region_slug, coverage_count,
            data_bytes, validity_days, currency, wholesale_minor, retail_minor, topup_class, networks, content_hash,
-           active, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)",
+           active, created_at, updated_at, offer_key, data_mb)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18, $19)",
     )
     .bind(id)
     .bind(provider)
@@ -465,6 +493,8 @@ async fn insert_plan(
     .bind(hash)
     .bind(true)
     .bind(now)
+    .bind(&plan.offer_key)
+    .bind(plan.data_mb)
     .execute(&mut **tx)
     .await
     .with_context(|| format!("Failed to insert plan {id}"))?;
@@ -483,7 +513,7 @@ async fn update_plan(
     sqlx::query(
         "UPDATE plans SET name = $1, home_country = $2, region_slug = $3, coverage_count = $4, data_bytes = $5,
            validity_days = $6, currency = $7, wholesale_minor = $8, retail_minor = $9, topup_class = $10,
-           networks = $11, content_hash = $12, active = $13, updated_at = $14
+           networks = $11, content_hash = $12, active = $13, updated_at = $14, offer_key = $16, data_mb = $17
          WHERE id = $15",
     )
     .bind(plan.name)
@@ -501,6 +531,8 @@ async fn update_plan(
     .bind(true)
     .bind(now)
     .bind(id)
+    .bind(&plan.offer_key)
+    .bind(plan.data_mb)
     .execute(&mut **tx)
     .await
     .with_context(|| format!("Failed to update plan {id}"))?;

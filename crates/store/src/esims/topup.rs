@@ -92,17 +92,29 @@ pub async fn top_up_offers(
     })
 }
 
+/// Which top-up the traveller picked, and where the payment page sends them back.
+#[derive(Debug, Clone, Copy)]
+pub struct TopUpChoice<'a> {
+    pub iccid: &'a str,
+    pub plan_id: &'a str,
+    pub public_url: &'a str,
+}
+
 /// Opens a checkout for a top-up after checking, live with the provider, that the plan fits the
 /// eSIM and that the account owns it.
 pub async fn start_top_up(
     db: &Db,
     provider: &dyn EsimProvider,
     gateway: &dyn payments::PaymentGateway,
+    providers: &crate::routing::Providers,
     account: &crate::accounts::Account,
-    iccid: &str,
-    plan_id: &str,
-    public_url: &str,
+    choice: TopUpChoice<'_>,
 ) -> Result<crate::orders::CheckoutStarted, TopUpError> {
+    let TopUpChoice {
+        iccid,
+        plan_id,
+        public_url,
+    } = choice;
     let page = top_up_offers(db, provider, &account.id, iccid).await?;
     if !page.offers.iter().any(|offer| offer.plan_id == plan_id) {
         return Err(TopUpError::Incompatible);
@@ -114,7 +126,7 @@ pub async fn start_top_up(
         account_id: Some(account.id.clone()),
         top_up: Some(iccid.to_owned()),
     };
-    crate::orders::start_checkout(db, gateway, input)
+    crate::orders::start_checkout(db, gateway, providers, input)
         .await
         .map_err(TopUpError::Checkout)
 }

@@ -2,6 +2,7 @@
 
 use super::timeline;
 use crate::clock::now_millis;
+use crate::routing::Providers;
 use crate::{ids, Db};
 use anyhow::Context;
 use domain::{Email, InvalidEmail, Money, OrderStatus};
@@ -36,6 +37,8 @@ pub enum CheckoutError {
     InvalidEmail(#[from] InvalidEmail),
     #[error("This plan is no longer available. Please choose another one.")]
     PlanUnavailable,
+    #[error("We cannot reserve this eSIM right now, so nothing was charged. Please try again in a few minutes.")]
+    ProviderUnavailable,
     #[error("Payments are not reachable right now, so nothing was charged. Please try again in a few minutes.")]
     PaymentUnavailable,
     #[error(transparent)]
@@ -43,21 +46,36 @@ pub enum CheckoutError {
 }
 
 struct PricedPlan {
+    id: String,
     title: String,
     provider: String,
     product_id: String,
     price: Money,
     wholesale_minor: i64,
+    country: Option<String>,
+    offer_key: Option<String>,
 }
 
-#[tracing::instrument(skip(db, gateway), fields(plan = %input.plan_id))]
+#[tracing::instrument(skip(db, gateway, providers), fields(plan = %input.plan_id))]
 pub async fn start_checkout(
     db: &Db,
     gateway: &dyn PaymentGateway,
+    providers: &Providers,
     input: StartCheckout,
 ) -> Result<CheckoutStarted, CheckoutError> {
     let email = Email::parse(&input.email)?;
-    let plan = priced_plan(db, &input.plan_id)
+    // A new eSIM goes to whichever provider the routing rules choose now; a top-up only ever to
+    // the provider of the eSIM, whose plan the caller has checked.
+    let (plan_id, routing) = match &input.top_up {
+        Some(_) => (input.plan_id.clone(), None),
+        None => {
+            let route = crate::routing::route_plan(db, &input.plan_id)
+                .await?
+                .ok_or(CheckoutError::PlanUnavailable)?;
+            (route.chosen().plan_id.clone(), Some(route.describe()))
+        }
+    };
+    let plan = priced_plan(db, &plan_id)
         .await?
         .ok_or(CheckoutError::PlanUnavailable)?;
 
@@ -71,14 +89,15 @@ pub async fn start_checkout(
         .context("Failed to begin the order")?;
     sqlx::query(
         "INSERT INTO orders (id, access_token, email, plan_id, plan_title, provider, provider_product_id, kind,
-           topup_iccid, currency, amount_minor, wholesale_minor, status, created_at, updated_at, account_id)
+           topup_iccid, currency, amount_minor, wholesale_minor, status, created_at, updated_at, account_id,
+           country_code, offer_key)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $13, $14, $8, $9, $10, $11, $12, $12,
-           COALESCE($15, (SELECT id FROM accounts WHERE email = $16)))",
+           COALESCE($15, (SELECT id FROM accounts WHERE email = $16)), $17, $18)",
     )
     .bind(&order_id)
     .bind(&token)
     .bind(email.as_str())
-    .bind(&input.plan_id)
+    .bind(&plan.id)
     .bind(&plan.title)
     .bind(&plan.provider)
     .bind(&plan.product_id)
@@ -91,6 +110,8 @@ pub async fn start_checkout(
     .bind(input.top_up.as_deref())
     .bind(input.account_id.as_deref())
     .bind(crate::accounts::normalise_email(email.as_str()))
+    .bind(plan.country.as_deref())
+    .bind(plan.offer_key.as_deref())
     .execute(&mut *tx)
     .await
     .context("Failed to create the order")?;
@@ -104,7 +125,23 @@ pub async fn start_checkout(
         &created,
     )
     .await?;
+    if let Some(routing) = &routing {
+        timeline::record(&mut *tx, &order_id, "routing", None, None, routing).await?;
+    }
     tx.commit().await.context("Failed to commit the order")?;
+    if let Err(error) = super::reservation::reserve(db, providers, &order_id).await {
+        tracing::warn!(order = %order_id, ?error, "could not reserve the eSIM before payment");
+        super::record::transition(
+            db,
+            &order_id,
+            OrderStatus::AwaitingPayment,
+            OrderStatus::Cancelled,
+            Default::default(),
+            &format!("The provider could not hold an eSIM ({error:#}); nothing charged"),
+        )
+        .await?;
+        return Err(CheckoutError::ProviderUnavailable);
+    }
 
     let base = input.public_url.trim_end_matches('/');
     let request = CheckoutRequest {
@@ -162,8 +199,9 @@ pub async fn start_checkout(
 
 async fn priced_plan(db: &Db, plan_id: &str) -> anyhow::Result<Option<PricedPlan>> {
     let row = sqlx::query(
-        "SELECT p.provider, p.provider_product_id, p.currency, p.retail_minor, p.wholesale_minor, p.data_bytes,
-                p.validity_days, p.coverage_count, hc.name AS home_name, r.name AS region_name
+        "SELECT p.id, p.provider, p.provider_product_id, p.currency, p.retail_minor, p.wholesale_minor, p.data_bytes,
+                p.validity_days, p.coverage_count, p.home_country, p.offer_key, hc.name AS home_name,
+                r.name AS region_name
          FROM plans p LEFT JOIN countries hc ON hc.code = p.home_country LEFT JOIN regions r ON r.slug = p.region_slug
          WHERE p.id = $1 AND p.active = TRUE",
     )
@@ -181,6 +219,9 @@ async fn priced_plan(db: &Db, plan_id: &str) -> anyhow::Result<Option<PricedPlan
         .or(row.try_get::<Option<String>, _>("region_name")?)
         .unwrap_or_else(|| "Multi-country".into());
     Ok(Some(PricedPlan {
+        id: row.try_get("id")?,
+        country: row.try_get("home_country")?,
+        offer_key: row.try_get("offer_key")?,
         title: format!(
             "{place} {data} · {} days",
             row.try_get::<i64, _>("validity_days")?

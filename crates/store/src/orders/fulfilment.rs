@@ -9,14 +9,11 @@ use crate::clock::now_millis;
 use crate::jobs::{self, ClaimedJob};
 use crate::mail::{self, InlineImage, Mailer, OutgoingEmail};
 use crate::Db;
-use anyhow::{anyhow, Context};
-use domain::{Iccid, OrderStatus};
+use anyhow::Context;
+use domain::OrderStatus;
 use payments::{PaymentGateway, RefundOutcome};
-use providers::{
-    EsimProvider, OrderKind, OrderRequest, ProductRef, ProviderError, ProvisionOutcome,
-};
+use providers::ProviderError;
 use sqlx::Row;
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -58,7 +55,7 @@ impl JobKind {
 #[derive(Clone)]
 pub struct FulfilmentContext {
     pub db: Db,
-    pub providers: HashMap<&'static str, Arc<dyn EsimProvider>>,
+    pub providers: crate::routing::Providers,
     pub gateway: Arc<dyn PaymentGateway>,
     pub mailer: Arc<dyn Mailer>,
     pub public_url: String,
@@ -66,6 +63,9 @@ pub struct FulfilmentContext {
     pub retry_base: Duration,
     /// After this many attempts a retryable provider error counts as permanent.
     pub max_attempts: u32,
+    /// An order still pending at its provider this long after the first attempt has failed
+    /// there, and fails over.
+    pub pending_limit: Duration,
 }
 
 /// Runs one claimed job to its next resting point: done, retry later, or given up.
@@ -81,7 +81,7 @@ pub async fn run_job(ctx: &FulfilmentContext, job: &ClaimedJob) -> anyhow::Resul
         return jobs::give_up(&ctx.db, job, "order not found").await;
     };
     let result = match kind {
-        JobKind::Fulfil => fulfil(ctx, job, order).await,
+        JobKind::Fulfil => super::provision::fulfil(ctx, job, order).await,
         JobKind::Refund => refund(ctx, job, order).await,
         JobKind::EmailConfirmation | JobKind::EmailDelivery | JobKind::EmailRefund => {
             email(ctx, job, kind, order).await
@@ -110,130 +110,14 @@ fn order_link(ctx: &FulfilmentContext, order: &OrderRecord) -> String {
     )
 }
 
-async fn fulfil(
-    ctx: &FulfilmentContext,
-    job: &ClaimedJob,
-    order: OrderRecord,
-) -> anyhow::Result<()> {
-    match order.status {
-        OrderStatus::Paid => {
-            record::transition(
-                &ctx.db,
-                &order.id,
-                OrderStatus::Paid,
-                OrderStatus::Provisioning,
-                Changes::default(),
-                "Fulfilment started",
-            )
-            .await?;
-        }
-        // Resumed after a crash or a retryable error: the idempotency key makes the repeat harmless.
-        OrderStatus::Provisioning => {}
-        _ => return jobs::complete(&ctx.db, job).await,
-    }
-    let Some(provider) = ctx.providers.get(order.provider.as_str()) else {
-        return fail(
-            ctx,
-            job,
-            &order,
-            &format!("provider {} is not configured", order.provider),
-        )
-        .await;
-    };
-    let kind = match &order.topup_iccid {
-        Some(iccid) => OrderKind::TopUp {
-            iccid: Iccid::parse(iccid).map_err(|e| anyhow!("stored ICCID: {e}"))?,
-        },
-        None => OrderKind::NewEsim,
-    };
-    let request = OrderRequest {
-        idempotency_key: format!("tern-{}", order.id),
-        product: ProductRef(order.provider_product_id.clone()),
-        kind,
-        customer_email: order.email.clone(),
-        country: None,
-        first_attempt_at: order.updated_at,
-        wholesale: domain::Money::new(0, order.currency),
-        provider_order_id: order.provider_order_id.clone(),
-        payment: None,
-    };
-    timeline::note(
-        &ctx.db,
-        &order.id,
-        "provider",
-        &format!(
-            "Ordering {} from {} (attempt {}, key {})",
-            order.provider_product_id, order.provider, job.attempts, request.idempotency_key
-        ),
-    )
-    .await?;
-    match provider.place_order(&request).await {
-        Ok(ProvisionOutcome::Ready(esim)) => {
-            timeline::note(
-                &ctx.db,
-                &order.id,
-                "provider",
-                &format!(
-                    "{} delivered eSIM {} (order {})",
-                    order.provider, esim.iccid, esim.provider_order_id
-                ),
-            )
-            .await?;
-            // Recorded before the status change: a crash in between re-runs this job, and the
-            // record is idempotent, whereas a ready order's job would not run again.
-            crate::esims::record_delivery(&ctx.db, &order, &esim).await?;
-            let changes = Changes {
-                provider_order_id: Some(&esim.provider_order_id),
-                iccid: Some(esim.iccid.as_str()),
-                activation: esim.activation.as_ref(),
-                jobs: &[JobKind::EmailDelivery.as_str()],
-                ..Default::default()
-            };
-            record::transition(
-                &ctx.db,
-                &order.id,
-                OrderStatus::Provisioning,
-                OrderStatus::Ready,
-                changes,
-                "eSIM ready",
-            )
-            .await?;
-            jobs::complete(&ctx.db, job).await
-        }
-        Ok(ProvisionOutcome::Pending {
-            provider_order_id,
-            poll_after,
-            ..
-        }) => {
-            let note = format!(
-                "{} accepted order {provider_order_id}; checking again shortly",
-                order.provider
-            );
-            let retry = Retry::after(poll_after, "provider order pending");
-            note_and_retry(ctx, job, &order.id, "provider", &note, retry).await
-        }
-        Err(error) if error.is_retryable() && job.attempts < ctx.max_attempts => {
-            let delay = retry_delay(ctx, job, &error);
-            let note = format!(
-                "{} failed ({error}); retrying in {}s",
-                order.provider,
-                delay.as_secs_f32().ceil()
-            );
-            let retry = Retry::after(delay, error.to_string());
-            note_and_retry(ctx, job, &order.id, "provider", &note, retry).await
-        }
-        Err(error) => fail(ctx, job, &order, &error.to_string()).await,
-    }
-}
-
 /// When a job runs again, and the error kept with it.
-struct Retry {
+pub(super) struct Retry {
     delay: Duration,
     error: String,
 }
 
 impl Retry {
-    fn after(delay: Duration, error: impl Into<String>) -> Self {
+    pub(super) fn after(delay: Duration, error: impl Into<String>) -> Self {
         Retry {
             delay,
             error: error.into(),
@@ -247,7 +131,7 @@ impl Retry {
 }
 
 /// Writes why on the order's timeline, then puts the job back to run again later.
-async fn note_and_retry(
+pub(super) async fn note_and_retry(
     ctx: &FulfilmentContext,
     job: &ClaimedJob,
     order_id: &str,
@@ -259,7 +143,11 @@ async fn note_and_retry(
     jobs::retry_later(&ctx.db, job, &retry.error, retry.delay).await
 }
 
-fn retry_delay(ctx: &FulfilmentContext, job: &ClaimedJob, error: &ProviderError) -> Duration {
+pub(super) fn retry_delay(
+    ctx: &FulfilmentContext,
+    job: &ClaimedJob,
+    error: &ProviderError,
+) -> Duration {
     match error {
         ProviderError::RateLimited {
             retry_after: Some(after),
@@ -269,7 +157,7 @@ fn retry_delay(ctx: &FulfilmentContext, job: &ClaimedJob, error: &ProviderError)
 }
 
 /// A permanent failure: the order fails and its payment is refunded automatically.
-async fn fail(
+pub(super) async fn fail(
     ctx: &FulfilmentContext,
     job: &ClaimedJob,
     order: &OrderRecord,

@@ -32,6 +32,20 @@ pub struct OrderRecord {
     pub account_id: Option<String>,
     /// Set when only part of the payment is to be given back (a cancelled first package keeps the eSIM fee).
     pub refund_minor: Option<i64>,
+    /// What Tern pays the serving provider, in the plan's currency (the same as the order's).
+    pub wholesale_minor: i64,
+    /// The destination of a single-country plan.
+    pub country_code: Option<String>,
+    pub offer_key: Option<String>,
+    /// When fulfilment first asked the current provider.
+    pub first_attempt_at: Option<i64>,
+    /// Set while `provider_order_id` is a reservation not yet paid for (FMS pre-order).
+    pub reserved_until: Option<i64>,
+    /// Providers that already failed this order permanently.
+    pub failed_providers: Vec<String>,
+    /// The provider's word for a pending order, and how often Tern asked.
+    pub provider_status: Option<String>,
+    pub provider_checks: i64,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -78,6 +92,19 @@ impl OrderRecord {
             failure_reason: row.try_get("failure_reason")?,
             account_id: row.try_get("account_id")?,
             refund_minor: row.try_get("refund_minor")?,
+            wholesale_minor: row.try_get("wholesale_minor")?,
+            country_code: row.try_get("country_code")?,
+            offer_key: row.try_get("offer_key")?,
+            first_attempt_at: row.try_get("first_attempt_at")?,
+            reserved_until: row.try_get("reserved_until")?,
+            failed_providers: row
+                .try_get::<String, _>("failed_providers")?
+                .split(',')
+                .filter(|p| !p.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            provider_status: row.try_get("provider_status")?,
+            provider_checks: row.try_get("provider_checks")?,
             created_at: row.try_get("created_at")?,
             updated_at: row.try_get("updated_at")?,
         })

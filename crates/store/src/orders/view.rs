@@ -4,7 +4,7 @@ use super::record;
 use super::timeline;
 use crate::ids::secrets_match;
 use crate::Db;
-use domain::{OrderMilestone, OrderPage, OrderStatus};
+use domain::{OrderMilestone, OrderPage, OrderProgress, OrderStatus};
 
 pub use domain::EsimInstall;
 /// The traveller's view of an order.
@@ -51,5 +51,28 @@ pub async fn order_view(db: &Db, order_id: &str, token: &str) -> anyhow::Result<
             .clone()
             .filter(|_| order.status == OrderStatus::AwaitingPayment),
         top_up_iccid: order.topup_iccid.clone(),
+        progress: progress(&order),
     }))
+}
+
+/// Where a provider that completes orders in the background has got, in plain words; providers
+/// are never named to travellers.
+fn progress(order: &record::OrderRecord) -> Option<OrderProgress> {
+    if order.status != OrderStatus::Provisioning {
+        return None;
+    }
+    let status = order.provider_status.as_deref()?;
+    let stage = match status.to_ascii_uppercase().as_str() {
+        "ACCEPTED" => "The network accepted your order",
+        "FULFILLING" | "PROCESSING" => "The network is preparing your eSIM",
+        "PAYMENT_NOTIFIED" | "WAITING_FOR_PAYMENT_RESULT" => {
+            "The network is confirming your payment"
+        }
+        "REORDERED" => "The network is reserving a fresh eSIM for you",
+        _ => "Waiting for the network",
+    };
+    Some(OrderProgress {
+        stage: stage.to_owned(),
+        checks: order.provider_checks.max(0) as u32,
+    })
 }
