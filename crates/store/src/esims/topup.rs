@@ -53,7 +53,7 @@ pub async fn top_up_offers(
     let mut offers = Vec::with_capacity(compatible.len());
     for product in compatible {
         let row = sqlx::query(
-            "SELECT p.id, p.data_bytes, p.validity_days, p.retail_minor, p.currency,
+            "SELECT p.id, COALESCE(p.data_mb * 1048576, p.data_bytes) AS data_bytes, p.validity_days, p.retail_minor, p.currency,
                     COALESCE(hc.name, r.name, 'Multi-country') AS coverage
              FROM plans p LEFT JOIN countries hc ON hc.code = p.home_country LEFT JOIN regions r ON r.slug = p.region_slug
              WHERE p.provider = $1 AND p.provider_product_id = $2 AND p.active = TRUE",

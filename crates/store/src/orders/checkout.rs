@@ -199,7 +199,7 @@ pub async fn start_checkout(
 
 async fn priced_plan(db: &Db, plan_id: &str) -> anyhow::Result<Option<PricedPlan>> {
     let row = sqlx::query(
-        "SELECT p.id, p.provider, p.provider_product_id, p.currency, p.retail_minor, p.wholesale_minor, p.data_bytes,
+        "SELECT p.id, p.provider, p.provider_product_id, p.currency, p.retail_minor, p.wholesale_minor, COALESCE(p.data_mb * 1048576, p.data_bytes) AS data_bytes,
                 p.validity_days, p.coverage_count, p.home_country, p.offer_key, hc.name AS home_name,
                 r.name AS region_name
          FROM plans p LEFT JOIN countries hc ON hc.code = p.home_country LEFT JOIN regions r ON r.slug = p.region_slug
