@@ -271,3 +271,31 @@ async fn a_truphone_order_is_polled_until_it_completes_and_each_check_is_on_the_
     );
     assert_eq!(truphone.stats().esims_issued, 1);
 }
+
+#[tokio::test]
+async fn an_unpaid_fms_checkout_releases_its_reservation_once() {
+    let app = spawn_app_with(&["esimfx", "fms"]).await;
+    fix_country(&app, "JP", "fms").await;
+    let product = japan_plan_of(&app, "fms").await;
+    let (order, session) = app
+        .start_checkout_as(None, &product, "gone@example.com")
+        .await;
+    let reservation = app.order_field(&order, "provider_order_id").await.unwrap();
+    let expired = app
+        .stripe_control(&format!("expire/{session}"), serde_json::json!({}))
+        .await;
+    assert!(expired.status().is_success());
+    app.wait_for_status(&order, "expired", 10).await;
+    let fms = app.others.fms.as_ref().unwrap();
+    app.wait_until("FMS told the payment failed", 10, || async {
+        (fms.payment_notifications(&reservation) == 1).then_some(())
+    })
+    .await;
+    let events = timeline(&app, &order).await;
+    assert!(
+        events
+            .iter()
+            .any(|e| e.contains(&format!("reservation {reservation} released"))),
+        "{events:#?}"
+    );
+}

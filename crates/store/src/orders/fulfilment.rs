@@ -25,6 +25,8 @@ pub enum JobKind {
     EmailConfirmation,
     EmailDelivery,
     EmailRefund,
+    /// Tells the provider an unpaid order's reservation can go.
+    ReleaseReservation,
 }
 
 impl JobKind {
@@ -35,6 +37,7 @@ impl JobKind {
             JobKind::EmailConfirmation => "email_order_confirmation",
             JobKind::EmailDelivery => "email_esim_delivery",
             JobKind::EmailRefund => "email_refund_notice",
+            JobKind::ReleaseReservation => "release_reservation",
         }
     }
 
@@ -45,6 +48,7 @@ impl JobKind {
             JobKind::EmailConfirmation,
             JobKind::EmailDelivery,
             JobKind::EmailRefund,
+            JobKind::ReleaseReservation,
         ]
         .into_iter()
         .find(|k| k.as_str() == kind)
@@ -83,6 +87,7 @@ pub async fn run_job(ctx: &FulfilmentContext, job: &ClaimedJob) -> anyhow::Resul
     let result = match kind {
         JobKind::Fulfil => super::provision::fulfil(ctx, job, order).await,
         JobKind::Refund => refund(ctx, job, order).await,
+        JobKind::ReleaseReservation => super::provision::release_unpaid(ctx, job, order).await,
         JobKind::EmailConfirmation | JobKind::EmailDelivery | JobKind::EmailRefund => {
             email(ctx, job, kind, order).await
         }
@@ -125,7 +130,11 @@ impl Retry {
     }
 
     /// The usual exponential backoff for this attempt.
-    fn backoff(ctx: &FulfilmentContext, job: &ClaimedJob, error: impl Into<String>) -> Self {
+    pub(super) fn backoff(
+        ctx: &FulfilmentContext,
+        job: &ClaimedJob,
+        error: impl Into<String>,
+    ) -> Self {
         Retry::after(jobs::backoff(ctx.retry_base, job.attempts), error)
     }
 }
@@ -327,7 +336,9 @@ async fn email(
                 .unwrap_or_else(|| "the provider could not issue it".into());
             ("refund_notice", mail::refund_notice(&order, &reason), None)
         }
-        JobKind::Fulfil | JobKind::Refund => unreachable!("not an email job"),
+        JobKind::Fulfil | JobKind::Refund | JobKind::ReleaseReservation => {
+            unreachable!("not an email job")
+        }
     };
     let now = now_millis();
     sqlx::query(

@@ -204,7 +204,10 @@ async fn apply_status(
                 &order.id,
                 OrderStatus::AwaitingPayment,
                 OrderStatus::Expired,
-                Changes::default(),
+                Changes {
+                    jobs: release_jobs(&order),
+                    ..Default::default()
+                },
                 via,
             )
             .await?;
@@ -223,16 +226,29 @@ async fn close_unpaid(
     let Some(order) = order_for(db, status).await? else {
         return Ok((EventOutcome::Ignored, None));
     };
+    let changes = Changes {
+        jobs: release_jobs(&order),
+        ..Default::default()
+    };
     record::transition(
         db,
         &order.id,
         OrderStatus::AwaitingPayment,
         to,
-        Changes::default(),
+        changes,
         cause,
     )
     .await?;
     Ok((EventOutcome::Applied, Some(order.id)))
+}
+
+/// An unpaid order that holds stock at its provider lets it go (FMS is told the payment failed).
+fn release_jobs(order: &record::OrderRecord) -> &'static [&'static str] {
+    const RELEASE: &[&str] = &[super::JobKind::ReleaseReservation.as_str()];
+    match order.reserved_until {
+        Some(_) => RELEASE,
+        None => &[],
+    }
 }
 
 async fn refund_confirmed(

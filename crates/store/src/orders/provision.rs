@@ -283,6 +283,53 @@ async fn fail_over(
     jobs::retry_later(&ctx.db, job, reason, Duration::ZERO).await
 }
 
+/// The release job of an order whose checkout ended unpaid: tell the provider once, retrying a
+/// provider outage a few times (the provider also releases the stock when its window ends).
+pub(super) async fn release_unpaid(
+    ctx: &FulfilmentContext,
+    job: &ClaimedJob,
+    order: OrderRecord,
+) -> anyhow::Result<()> {
+    let unpaid = matches!(order.status, OrderStatus::Expired | OrderStatus::Cancelled);
+    let (Some(id), Some(provider), true, Some(_)) = (
+        order.provider_order_id.as_deref(),
+        ctx.providers.get(order.provider.as_str()),
+        unpaid,
+        order.reserved_until,
+    ) else {
+        return jobs::complete(&ctx.db, job).await;
+    };
+    let request = provider_request(&order, None)?;
+    match health::timed(&ctx.db, &order.provider, provider.release(&request, id)).await? {
+        Ok(()) => {
+            sqlx::query("UPDATE orders SET reserved_until = NULL WHERE id = $1")
+                .bind(&order.id)
+                .execute(ctx.db.pool())
+                .await
+                .context("Failed to clear the reservation")?;
+            let note = format!(
+                "Told {} the order went unpaid; reservation {id} released",
+                order.provider
+            );
+            timeline::note(&ctx.db, &order.id, "provider", &note).await?;
+            jobs::complete(&ctx.db, job).await
+        }
+        Err(error) if error.is_retryable() && job.attempts < ctx.max_attempts => {
+            let note = format!("Could not release reservation {id} yet ({error}); retrying");
+            let retry = Retry::backoff(ctx, job, error.to_string());
+            note_and_retry(ctx, job, &order.id, "provider", &note, retry).await
+        }
+        Err(error) => {
+            let note = format!(
+                "{} did not take the release of {id} ({error}); it lapses by itself",
+                order.provider
+            );
+            timeline::note(&ctx.db, &order.id, "provider", &note).await?;
+            jobs::give_up(&ctx.db, job, &error.to_string()).await
+        }
+    }
+}
+
 /// Lets go of stock held before payment, so the provider can sell it again; best effort, since
 /// the provider also releases it when its payment window ends.
 async fn release_reservation(ctx: &FulfilmentContext, order: &OrderRecord) {
