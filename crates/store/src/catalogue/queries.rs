@@ -288,7 +288,7 @@ pub async fn plan_detail(db: &Db, id: &str) -> anyhow::Result<Option<PlanDetail>
 
 /// How many plans are on sale.
 pub async fn active_plan_count(db: &Db) -> anyhow::Result<i64> {
-    let row = sqlx::query("SELECT COUNT(*) AS plans FROM plans WHERE active = TRUE")
+    let row = sqlx::query("SELECT COUNT(*) AS plans FROM plans WHERE listed = TRUE")
         .fetch_one(db.pool())
         .await
         .context("Failed to count plans")?;
