@@ -4,7 +4,6 @@
 
 mod client;
 mod mapping;
-mod time;
 pub mod webhook;
 mod wire;
 

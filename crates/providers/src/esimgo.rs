@@ -10,7 +10,6 @@ mod csv;
 mod error;
 mod mapping;
 mod ordering;
-mod time;
 mod wire;
 
 pub use client::{EsimGoClient, EsimGoConfig};
@@ -365,9 +364,7 @@ impl EsimProvider for EsimGoClient {
             })?;
         let said = answer.status.as_deref().and_then(assumed::refund_in_status);
         let refunded = said.unwrap_or_else(|| {
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_millis() as i64);
+            let now = crate::time::now_millis();
             package
                 .created_at
                 .is_some_and(|bought| now - bought <= assumed::REFUND_WINDOW_MS)

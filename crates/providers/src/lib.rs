@@ -5,8 +5,10 @@ pub mod error;
 pub mod esimfx;
 pub mod esimgo;
 pub mod fms;
+mod http;
 pub mod ordering;
 pub mod product;
+mod time;
 pub mod truphone;
 
 pub use care::{Capabilities, EsimStatusReport, PackageReport, TerminateOutcome};

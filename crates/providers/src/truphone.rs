@@ -9,7 +9,6 @@ mod client;
 mod error_code;
 mod mapping;
 mod orders;
-mod time;
 mod validate;
 mod wire;
 
@@ -162,7 +161,7 @@ impl EsimProvider for TruphoneClient {
     #[tracing::instrument(skip(self), fields(provider = "truphone"))]
     async fn available_topups(&self, iccid: &Iccid) -> Result<Vec<Product>, ProviderError> {
         let mut subscriptions = self.subscriptions(iccid).await?;
-        subscriptions.sort_by_key(|s| s.created_date.as_deref().and_then(time::unix_millis));
+        subscriptions.sort_by_key(|s| s.created_date.as_deref().and_then(crate::time::unix_millis));
         let catalogue = self.catalogue().await?.items;
         let codes = |p: &Product| -> Vec<String> {
             p.coverage.iter().map(|c| c.as_str().to_owned()).collect()

@@ -115,6 +115,16 @@ async fn buy(client: &TruphoneClient, request: &OrderRequest) -> ProvisionedEsim
     until_ready(client, request, first).await.0
 }
 
+/// Buys a new eSIM for `email` under the idempotency key `key`, until it is ready.
+async fn buy_new_esim(
+    client: &TruphoneClient,
+    key: &str,
+    product: &ProductRef,
+    email: &str,
+) -> ProvisionedEsim {
+    buy(client, &order(key, product, OrderKind::NewEsim, email)).await
+}
+
 fn pending_id(outcome: &ProvisionOutcome) -> String {
     match outcome {
         ProvisionOutcome::Pending {
@@ -316,11 +326,7 @@ async fn top_ups_land_on_the_esim_and_packages_report_usage_under_their_order_id
     let client = client(&sandbox);
     let product = plan(&client, "JP").await;
     let email = "dan@travellers.example";
-    let new = buy(
-        &client,
-        &order("tern-o5", &product, OrderKind::NewEsim, email),
-    )
-    .await;
+    let new = buy_new_esim(&client, "tern-o5", &product, email).await;
     sandbox.consume(new.iccid.as_str(), 100 << 20).unwrap();
 
     let kind = OrderKind::TopUp {
@@ -362,16 +368,7 @@ async fn esim_status_follows_the_profile_and_reissues_the_install_code() {
     let sandbox = sandbox().await;
     let client = client(&sandbox);
     let product = plan(&client, "JP").await;
-    let esim = buy(
-        &client,
-        &order(
-            "tern-o7",
-            &product,
-            OrderKind::NewEsim,
-            "eve@travellers.example",
-        ),
-    )
-    .await;
+    let esim = buy_new_esim(&client, "tern-o7", &product, "eve@travellers.example").await;
     let fresh = client.esim_status(&esim.iccid).await.unwrap();
     assert_eq!(fresh.state, EsimState::Provisioned);
     assert_eq!(fresh.activation, esim.activation);
@@ -403,16 +400,7 @@ async fn top_ups_offered_share_a_country_with_the_current_plan() {
     let sandbox = sandbox().await;
     let client = client(&sandbox);
     let product = plan(&client, "JP").await;
-    let esim = buy(
-        &client,
-        &order(
-            "tern-o8",
-            &product,
-            OrderKind::NewEsim,
-            "fay@travellers.example",
-        ),
-    )
-    .await;
+    let esim = buy_new_esim(&client, "tern-o8", &product, "fay@travellers.example").await;
     let offers = client.available_topups(&esim.iccid).await.unwrap();
     let jp = CountryCode::parse("JP").unwrap();
     assert!(offers.iter().all(|p| p.coverage.contains(&jp)));
@@ -483,16 +471,7 @@ async fn documented_order_errors_arrive_typed() {
     );
 
     // CUSTOMER_MUST_EXIST (422): a top-up for an email Truphone has never seen.
-    let owner = buy(
-        &client,
-        &order(
-            "tern-e2",
-            &product,
-            OrderKind::NewEsim,
-            "ida@travellers.example",
-        ),
-    )
-    .await;
+    let owner = buy_new_esim(&client, "tern-e2", &product, "ida@travellers.example").await;
     let topup = OrderKind::TopUp {
         iccid: owner.iccid.clone(),
     };
@@ -508,16 +487,7 @@ async fn documented_order_errors_arrive_typed() {
     ));
 
     // EMAIL_AND_ICCID_DO_NOT_MATCH (422): a real customer, someone else's eSIM.
-    buy(
-        &client,
-        &order(
-            "tern-e4",
-            &product,
-            OrderKind::NewEsim,
-            "jo@travellers.example",
-        ),
-    )
-    .await;
+    buy_new_esim(&client, "tern-e4", &product, "jo@travellers.example").await;
     let wrong_owner = order("tern-e5", &product, topup, "jo@travellers.example");
     let error = client.place_order(&wrong_owner).await.unwrap_err();
     assert!(

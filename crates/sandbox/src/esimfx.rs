@@ -3,12 +3,9 @@
 //! API under `/_sandbox/` for faults, time and device behaviour.
 
 mod catalogue;
-mod clock;
 mod control;
 mod device;
-mod faults;
 mod handlers;
-pub(crate) mod ids;
 mod lifecycle;
 mod purchase;
 mod state;
@@ -17,9 +14,10 @@ mod wire;
 pub(crate) mod world;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
+
+use crate::local_server::Running;
 
 pub use state::SandboxStats;
 
@@ -117,21 +115,14 @@ impl EsimfxSandbox {
     /// time drives anything (traffic, a fast clock, an automatic device), a second task ticks
     /// the world every second so events fire without API calls; both stop with the handle.
     pub async fn spawn(config: EsimfxSandboxConfig) -> anyhow::Result<RunningSandbox> {
-        let bound = crate::local_server::bind("eSIMfx").await?;
-        let base_url = bound.base_url.clone();
         let ticks = config.runs_by_itself();
         let sandbox = EsimfxSandbox::new(config);
-        let stop = crate::local_server::serve(bound, sandbox.router(), "eSIMfx");
-        let ticker = ticks.then(|| {
-            let shared = sandbox.shared.clone();
-            crate::local_server::repeat(TICK_EVERY, move || shared.with_world(|_, _| ()))
-        });
-        Ok(RunningSandbox {
-            base_url,
-            sandbox,
-            _stop: stop,
-            _ticker: ticker,
-        })
+        let running = crate::local_server::spawn("eSIMfx", sandbox, EsimfxSandbox::router).await?;
+        if !ticks {
+            return Ok(running);
+        }
+        let shared = running.sandbox.shared.clone();
+        Ok(running.ticking(move || shared.with_world(|_, _| ())))
     }
 
     /// Sends webhooks to `url` (with `token` as the `token` header) from now on, e.g. once the
@@ -152,28 +143,6 @@ impl EsimfxSandbox {
     }
 }
 
-/// How often a running sandbox whose time drives anything applies what fell due.
-const TICK_EVERY: Duration = Duration::from_secs(1);
-
-/// A sandbox served on a local port; dropping it stops the server and its ticker.
-#[derive(Debug)]
-pub struct RunningSandbox {
-    /// `http://127.0.0.1:PORT`, without a trailing slash.
-    pub base_url: String,
-    /// The served instance, for in-process control.
-    pub sandbox: EsimfxSandbox,
-    _stop: crate::local_server::StopOnDrop,
-    _ticker: Option<crate::local_server::StopOnDrop>,
-}
-
-impl RunningSandbox {
-    /// `base_url` joined with an absolute path such as `/account/api/v1/auth`.
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base_url)
-    }
-
-    /// Points webhook deliveries at the host app's receiver; see [`EsimfxSandbox::set_webhook`].
-    pub fn set_webhook(&self, url: String, token: Option<String>) {
-        self.sandbox.set_webhook(url, token);
-    }
-}
+/// An eSIMfx sandbox served on a local port; dropping it stops the server and its ticker.
+/// Webhook deliveries are pointed at the host app with [`EsimfxSandbox::set_webhook`].
+pub type RunningSandbox = Running<EsimfxSandbox>;

@@ -6,21 +6,23 @@
 mod assignments;
 mod assumed;
 mod catalogue;
-mod clock;
 mod control;
 mod handlers;
 mod lifecycle;
 mod orders;
 mod state;
+mod time;
 mod wire;
 
 // The country and network tables and the id generator are eSIMfx's, shared.
-use crate::esimfx::{ids, world};
+use crate::esimfx::world;
+use crate::ids;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
+
+use crate::local_server::Running;
 
 use crate::faults::FaultUpdate;
 
@@ -114,21 +116,14 @@ impl EsimGoSandbox {
     /// time drives data use (traffic), a second task ticks the world every second; both stop
     /// with the handle.
     pub async fn spawn(config: EsimGoSandboxConfig) -> anyhow::Result<RunningEsimGoSandbox> {
-        let bound = crate::local_server::bind("eSIM Go").await?;
-        let base_url = bound.base_url.clone();
         let ticks = config.traffic_bytes_per_hour > 0;
         let sandbox = EsimGoSandbox::new(config);
-        let stop = crate::local_server::serve(bound, sandbox.router(), "eSIM Go");
-        let ticker = ticks.then(|| {
-            let shared = sandbox.shared.clone();
-            crate::local_server::repeat(TICK_EVERY, move || shared.with_world(|_, _| ()))
-        });
-        Ok(RunningEsimGoSandbox {
-            base_url,
-            sandbox,
-            _stop: stop,
-            _ticker: ticker,
-        })
+        let running = crate::local_server::spawn("eSIM Go", sandbox, EsimGoSandbox::router).await?;
+        if !ticks {
+            return Ok(running);
+        }
+        let shared = running.sandbox.shared.clone();
+        Ok(running.ticking(move || shared.with_world(|_, _| ())))
     }
 
     /// The counters served by `GET /_sandbox/stats`.
@@ -149,7 +144,7 @@ impl EsimGoSandbox {
     /// Moves the sandbox clock forward and applies what fell due, like
     /// `POST /_sandbox/clock/advance`.
     pub fn advance_clock(&self, seconds: u32) {
-        self.shared.clock.advance_secs(i64::from(seconds));
+        self.shared.clock.advance(i64::from(seconds));
         self.shared.with_world(|_, _| ());
     }
 
@@ -160,34 +155,14 @@ impl EsimGoSandbox {
     }
 }
 
-/// How often a running sandbox with traffic applies what fell due.
-const TICK_EVERY: Duration = Duration::from_secs(1);
-
-/// A sandbox served on a local port; dropping it stops the server and its ticker.
-#[derive(Debug)]
-pub struct RunningEsimGoSandbox {
-    /// `http://127.0.0.1:PORT`, without a trailing slash; the API is under [`API_PREFIX`].
-    pub base_url: String,
-    /// The served instance, for in-process control.
-    pub sandbox: EsimGoSandbox,
-    _stop: crate::local_server::StopOnDrop,
-    _ticker: Option<crate::local_server::StopOnDrop>,
-}
+/// An eSIM Go sandbox served on a local port; dropping it stops the server and its ticker. The
+/// API is under [`API_PREFIX`].
+pub type RunningEsimGoSandbox = Running<EsimGoSandbox>;
 
 impl RunningEsimGoSandbox {
-    /// `base_url` joined with an absolute path such as `/_sandbox/stats` or `/v2.4/catalogue`.
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base_url)
-    }
-
     /// The base URL an eSIM Go client is configured with: `{base_url}/v2.4`.
     pub fn api_base(&self) -> String {
         self.url(API_PREFIX)
-    }
-
-    /// See [`EsimGoSandbox::stats`].
-    pub fn stats(&self) -> SandboxCounters {
-        self.sandbox.stats()
     }
 
     /// Arms faults; panics on a non-5xx status, which is a mistake in the calling test.
@@ -197,21 +172,6 @@ impl RunningEsimGoSandbox {
         }
     }
 
-    /// See [`EsimGoSandbox::clear_faults`].
-    pub fn clear_faults(&self) {
-        self.sandbox.clear_faults();
-    }
-
     /// eSIM Go authenticates with a static API key and issues no tokens: nothing to expire.
     pub fn expire_tokens(&self) {}
-
-    /// See [`EsimGoSandbox::advance_clock`].
-    pub fn advance_clock(&self, seconds: u32) {
-        self.sandbox.advance_clock(seconds);
-    }
-
-    /// See [`EsimGoSandbox::set_balance_cents`].
-    pub fn set_balance_cents(&self, cents: i64) {
-        self.sandbox.set_balance_cents(cents);
-    }
 }

@@ -6,13 +6,13 @@
 
 mod assumed;
 mod catalogue;
-mod clock;
 mod control;
 mod countries;
 mod handlers;
 mod ids;
 mod orders;
 mod state;
+mod time;
 mod users;
 mod wire;
 
@@ -20,6 +20,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Router;
+
+use crate::local_server::Running;
 use domain::CountryCode;
 
 pub use state::SandboxCounters;
@@ -100,15 +102,7 @@ impl FmsSandbox {
     /// Serves a new sandbox on `127.0.0.1` with an ephemeral port, in a background task that
     /// stops with the handle. Time-driven changes apply whenever the sandbox is called.
     pub async fn spawn(config: FmsSandboxConfig) -> anyhow::Result<RunningFmsSandbox> {
-        let bound = crate::local_server::bind("FMS").await?;
-        let base_url = bound.base_url.clone();
-        let sandbox = FmsSandbox::new(config);
-        let stop = crate::local_server::serve(bound, sandbox.router(), "FMS");
-        Ok(RunningFmsSandbox {
-            base_url,
-            sandbox,
-            _stop: stop,
-        })
+        crate::local_server::spawn("FMS", FmsSandbox::new(config), FmsSandbox::router).await
     }
 
     /// The counters served by `GET /_sandbox/stats`.
@@ -150,49 +144,13 @@ impl FmsSandbox {
     }
 }
 
-/// A sandbox served on a local port; dropping it stops the server.
-#[derive(Debug)]
-pub struct RunningFmsSandbox {
-    /// `http://127.0.0.1:PORT`, without a trailing slash; the FMS API is under
-    /// [`RunningFmsSandbox::api_base`].
-    pub base_url: String,
-    /// The served instance, for in-process control.
-    pub sandbox: FmsSandbox,
-    _stop: crate::local_server::StopOnDrop,
-}
+/// An FMS sandbox served on a local port; dropping it stops the server. The FMS API is under
+/// [`RunningFmsSandbox::api_base`].
+pub type RunningFmsSandbox = Running<FmsSandbox>;
 
 impl RunningFmsSandbox {
-    /// `base_url` joined with an absolute path such as `/fms/user/emailLogin`.
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base_url)
-    }
-
     /// What the adapter takes as its base URL: `{base_url}/fms`.
     pub fn api_base(&self) -> String {
         self.url(assumed::CONTEXT_PATH)
-    }
-
-    pub fn stats(&self) -> SandboxCounters {
-        self.sandbox.stats()
-    }
-
-    pub fn set_faults(&self, update: FaultUpdate) {
-        self.sandbox.set_faults(update);
-    }
-
-    pub fn clear_faults(&self) {
-        self.sandbox.clear_faults();
-    }
-
-    pub fn expire_tokens(&self) {
-        self.sandbox.expire_tokens();
-    }
-
-    pub fn advance_clock(&self, seconds: u32) {
-        self.sandbox.advance_clock(seconds);
-    }
-
-    pub fn payment_notifications(&self, order_id: &str) -> u64 {
-        self.sandbox.payment_notifications(order_id)
     }
 }

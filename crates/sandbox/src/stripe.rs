@@ -22,6 +22,8 @@ use std::sync::Arc;
 
 use axum::Router;
 
+use crate::local_server::Running;
+
 pub use state::StripeSandboxStats;
 
 use state::Shared;
@@ -81,15 +83,10 @@ impl StripeSandbox {
     /// Serves a new sandbox on `127.0.0.1` with an ephemeral port, in a background task.
     pub async fn spawn(config: StripeSandboxConfig) -> anyhow::Result<RunningStripeSandbox> {
         let bound = crate::local_server::bind("Stripe").await?;
-        let base_url = bound.base_url.clone();
         let sandbox = StripeSandbox::new(config);
-        sandbox.shared.default_hosted_base(&base_url);
-        let stop = crate::local_server::serve(bound, sandbox.router(), "Stripe");
-        Ok(RunningStripeSandbox {
-            base_url,
-            sandbox,
-            _stop: stop,
-        })
+        sandbox.shared.default_hosted_base(&bound.base_url);
+        let app = sandbox.router();
+        Ok(bound.serve(sandbox, app))
     }
 
     /// Points webhook deliveries at `url` from now on, e.g. once the app knows its port.
@@ -104,21 +101,9 @@ impl StripeSandbox {
 }
 
 /// A Stripe sandbox served on a local port; dropping it stops the server.
-#[derive(Debug)]
-pub struct RunningStripeSandbox {
-    /// `http://127.0.0.1:PORT`, without a trailing slash.
-    pub base_url: String,
-    /// The served instance, for in-process control.
-    pub sandbox: StripeSandbox,
-    _stop: crate::local_server::StopOnDrop,
-}
+pub type RunningStripeSandbox = Running<StripeSandbox>;
 
 impl RunningStripeSandbox {
-    /// `base_url` joined with an absolute path such as `/v1/refunds`.
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base_url)
-    }
-
     /// The base URL with a trailing slash, as `payments::StripeConfig::api_base` expects.
     pub fn api_base(&self) -> String {
         format!("{}/", self.base_url)

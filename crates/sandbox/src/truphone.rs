@@ -19,6 +19,8 @@ use std::sync::Arc;
 
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+
+use crate::local_server::Running;
 use serde_json::Value;
 
 use crate::faults::{FaultStyle, FaultUpdate};
@@ -107,15 +109,8 @@ impl TruphoneSandbox {
 
     /// Serves a new sandbox on `127.0.0.1` with an ephemeral port until the handle drops.
     pub async fn spawn(config: TruphoneSandboxConfig) -> anyhow::Result<RunningTruphoneSandbox> {
-        let bound = crate::local_server::bind("Truphone").await?;
-        let base_url = bound.base_url.clone();
         let sandbox = TruphoneSandbox::new(config);
-        let stop = crate::local_server::serve(bound, sandbox.router(), "Truphone");
-        Ok(RunningTruphoneSandbox {
-            base_url,
-            sandbox,
-            _stop: stop,
-        })
+        crate::local_server::spawn("Truphone", sandbox, TruphoneSandbox::router).await
     }
 
     /// The counters served by `GET /_sandbox/stats`.
@@ -183,23 +178,11 @@ impl TruphoneSandbox {
     }
 }
 
-/// A sandbox served on a local port; dropping it stops the server.
-#[derive(Debug)]
-pub struct RunningTruphoneSandbox {
-    /// `http://127.0.0.1:PORT`, without a trailing slash; the API is under `/esim/v1` and
-    /// `/connect-api/v1`, the token endpoint at [`TOKEN_PATH`].
-    pub base_url: String,
-    /// The served instance, for in-process control.
-    pub sandbox: TruphoneSandbox,
-    _stop: crate::local_server::StopOnDrop,
-}
+/// A Truphone sandbox served on a local port; dropping it stops the server. The API is under
+/// `/esim/v1` and `/connect-api/v1`, the token endpoint at [`TOKEN_PATH`].
+pub type RunningTruphoneSandbox = Running<TruphoneSandbox>;
 
 impl RunningTruphoneSandbox {
-    /// `base_url` joined with an absolute path such as `/esim/v1/products`.
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base_url)
-    }
-
     /// The adapter's base URL: `{base_url}/esim`, under which `/v1/...` paths hang.
     pub fn api_base(&self) -> String {
         self.url("/esim")
@@ -208,50 +191,5 @@ impl RunningTruphoneSandbox {
     /// The Keycloak token endpoint.
     pub fn token_url(&self) -> String {
         self.url(TOKEN_PATH)
-    }
-
-    /// See [`TruphoneSandbox::stats`].
-    pub fn stats(&self) -> SandboxCounters {
-        self.sandbox.stats()
-    }
-
-    /// See [`TruphoneSandbox::set_faults`].
-    pub fn set_faults(&self, update: FaultUpdate) {
-        self.sandbox.set_faults(update);
-    }
-
-    /// See [`TruphoneSandbox::clear_faults`].
-    pub fn clear_faults(&self) {
-        self.sandbox.clear_faults();
-    }
-
-    /// See [`TruphoneSandbox::expire_tokens`].
-    pub fn expire_tokens(&self) {
-        self.sandbox.expire_tokens();
-    }
-
-    /// See [`TruphoneSandbox::advance_clock`].
-    pub fn advance_clock(&self, seconds: u32) {
-        self.sandbox.advance_clock(seconds);
-    }
-
-    /// See [`TruphoneSandbox::fail_next_orders`].
-    pub fn fail_next_orders(&self, count: u32) {
-        self.sandbox.fail_next_orders(count);
-    }
-
-    /// See [`TruphoneSandbox::consume`].
-    pub fn consume(&self, iccid: &str, bytes: u64) -> Result<(), String> {
-        self.sandbox.consume(iccid, bytes)
-    }
-
-    /// See [`TruphoneSandbox::esim`].
-    pub fn esim(&self, iccid: &str) -> Option<Value> {
-        self.sandbox.esim(iccid)
-    }
-
-    /// See [`TruphoneSandbox::correlation_ids`].
-    pub fn correlation_ids(&self) -> Vec<String> {
-        self.sandbox.correlation_ids()
     }
 }

@@ -48,15 +48,7 @@ pub struct EsimfxClient {
 impl EsimfxClient {
     pub fn new(mut config: EsimfxConfig) -> Result<Self, ProviderError> {
         config.base_url = config.base_url.trim_end_matches('/').to_owned();
-        let http = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .connect_timeout(config.timeout.min(Duration::from_secs(5)))
-            .user_agent(concat!("tern/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ProviderError::Unavailable {
-                status: None,
-                message: format!("cannot build HTTP client: {e}"),
-            })?;
+        let http = crate::http::client(config.timeout)?;
         Ok(EsimfxClient {
             http,
             config,

@@ -1,7 +1,7 @@
 //! eSIMfx wire types into Tern's units, rejecting anything that does not make sense.
 
-use super::time::unix_millis;
 use super::wire;
+use crate::time::unix_millis;
 use crate::{
     EsimStatusReport, NetworkInfo, OrderKind, PackageReport, PageCursor, Product, ProductRef,
     ProviderError, ProvisionedEsim, TerminateOutcome,

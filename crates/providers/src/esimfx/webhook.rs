@@ -1,7 +1,7 @@
 //! eSIMfx webhooks (esimfx.md §2.12): checking the `token` header against the portal's Secret
 //! Key, and reading the payload leniently, since its shape is only assumed.
 
-use super::time::unix_millis;
+use crate::time::unix_millis;
 use domain::data::{GIB, MIB};
 use domain::Iccid;
 use serde_json::{Map, Value};

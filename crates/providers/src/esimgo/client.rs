@@ -60,15 +60,7 @@ pub(crate) fn segment(text: &str) -> String {
 impl EsimGoClient {
     pub fn new(mut config: EsimGoConfig) -> Result<Self, ProviderError> {
         config.base_url = config.base_url.trim_end_matches('/').to_owned();
-        let http = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .connect_timeout(config.timeout.min(Duration::from_secs(5)))
-            .user_agent(concat!("tern/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ProviderError::Unavailable {
-                status: None,
-                message: format!("cannot build HTTP client: {e}"),
-            })?;
+        let http = crate::http::client(config.timeout)?;
         Ok(EsimGoClient { http, config })
     }
 

@@ -8,7 +8,8 @@ use domain::{
 use serde_json::{Number, Value};
 
 use super::assignments::Installable;
-use super::{assumed, time, wire};
+use super::{assumed, wire};
+use crate::time;
 use crate::{
     ByteConvention, NetworkInfo, PackageReport, PageCursor, Product, ProductRef, ProviderError,
 };
@@ -184,7 +185,7 @@ fn bytes(amount: &Number) -> Option<u64> {
 fn optional_time(field: &str, value: Option<&str>) -> Result<Option<i64>, String> {
     match value.map(str::trim) {
         None | Some("") => Ok(None),
-        Some(text) => time::parse(text)
+        Some(text) => time::unix_millis(text)
             .map(Some)
             .ok_or_else(|| format!("{field} {text:?} is not an RFC 3339 time")),
     }

@@ -10,7 +10,8 @@ use reqwest::Method;
 
 use super::assignments::{self, Installable};
 use super::client::{segment, EsimGoClient};
-use super::{assumed, mapping, time, wire};
+use super::{assumed, mapping, wire};
+use crate::time;
 use crate::{OrderKind, OrderRequest, ProviderError, ProvisionOutcome, ProvisionedEsim};
 use domain::Iccid;
 
@@ -235,7 +236,7 @@ impl EsimGoClient {
 
     /// Orders placed since `since` (unix ms), newest pages first as eSIM Go lists them.
     async fn orders_since(&self, since: i64) -> Result<Vec<wire::Order>, ProviderError> {
-        let created = format!("gte:{}", time::rfc3339(since));
+        let created = format!("gte:{}", time::rfc3339_millis(since));
         let limit = assumed::ORDERS_PAGE_SIZE.to_string();
         let mut all = Vec::new();
         for page in assumed::FIRST_PAGE..assumed::FIRST_PAGE + assumed::ORDERS_MAX_PAGES {
@@ -330,7 +331,7 @@ impl EsimGoClient {
                     && order
                         .created_date
                         .as_deref()
-                        .and_then(time::parse)
+                        .and_then(time::unix_millis)
                         .is_some_and(|at| at >= since)
             })
             .filter_map(order_reference)

@@ -5,7 +5,8 @@
 use super::client::{parse, CallError, FmsClient, Reply};
 use super::codes::FmsCode;
 use super::mapping::{self, PayStatus};
-use super::{assumed, time, wire};
+use super::{assumed, wire};
+use crate::time;
 use crate::{
     OrderKind, OrderRequest, PaymentProof, ProviderError, ProvisionOutcome, ProvisionedEsim,
     Reservation,

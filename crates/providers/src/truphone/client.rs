@@ -117,15 +117,7 @@ impl TruphoneClient {
                 ),
             });
         }
-        let http = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .connect_timeout(config.timeout.min(Duration::from_secs(5)))
-            .user_agent(concat!("tern/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ProviderError::Unavailable {
-                status: None,
-                message: format!("cannot build HTTP client: {e}"),
-            })?;
+        let http = crate::http::client(config.timeout)?;
         Ok(TruphoneClient {
             http,
             tokens: Tokens::new(config.auth.clone()),

@@ -1,8 +1,8 @@
 //! Truphone wire types into Tern's units (ISO countries, binary bytes, integer money, LPA
 //! parts), rejecting anything that does not make sense.
 
-use super::time::unix_millis;
 use super::{assumed, wire};
+use crate::time::unix_millis;
 use crate::{
     ByteConvention, EsimStatusReport, OrderKind, PackageReport, Product, ProductRef, ProviderError,
     ProvisionOutcome, ProvisionedEsim,

@@ -2,20 +2,11 @@
 //! `device.id` carries Tern's key and a repeat first looks for the subscription filed under it
 //! in the history; then validate, `POST /v1/order`, and poll `GET /v1/order/{id}`.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use super::client::{segment, Correlation, TruphoneClient};
-use super::time::rfc3339;
 use super::wire::{self, OrderBody, OrderInput};
 use super::{assumed, mapping, validate};
+use crate::time::{now_millis, rfc3339_seconds};
 use crate::{OrderKind, OrderRequest, ProviderError, ProvisionOutcome, ProvisionedEsim};
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
 
 /// The `input` of `POST /v1/order` for this request.
 pub(crate) fn order_input(request: &OrderRequest, device_type: &str) -> OrderInput {
@@ -64,7 +55,7 @@ impl TruphoneClient {
             return self.poll(request, id).await;
         }
         let input = order_input(request, self.device_type());
-        validate::order_input(&input, now_ms())?;
+        validate::order_input(&input, now_millis())?;
         if let Some(esim) = self.find_placed(request).await? {
             tracing::info!(
                 key = %request.idempotency_key,
@@ -106,7 +97,7 @@ impl TruphoneClient {
         request: &OrderRequest,
     ) -> Result<Option<ProvisionedEsim>, ProviderError> {
         let lookback = i64::try_from(assumed::HISTORY_LOOKBACK.as_millis()).unwrap_or(0);
-        let after = rfc3339(request.first_attempt_at.saturating_sub(lookback));
+        let after = rfc3339_seconds(request.first_attempt_at.saturating_sub(lookback));
         let size = assumed::HISTORY_PAGE_SIZE.to_string();
         let key = request.idempotency_key.as_str();
         let correlation = Correlation::Order(key);

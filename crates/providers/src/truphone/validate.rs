@@ -2,8 +2,8 @@
 //! never costs a call (and never reaches an order that might half-succeed).
 
 use super::client::DEVICE_TYPES;
-use super::time::unix_millis;
 use super::wire::OrderInput;
+use crate::time::unix_millis;
 use crate::ProviderError;
 
 /// Every problem with `input` at `now_ms`, as one [`ProviderError::Validation`].

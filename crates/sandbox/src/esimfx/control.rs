@@ -12,11 +12,11 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::clock::iso8601;
-use super::faults::FaultUpdate;
 use super::handlers::JsonBody;
 use super::state::{Shared, World};
 use super::wire::ApiError;
+use crate::calendar::iso8601;
+use crate::faults::FaultUpdate;
 
 /// Every control route.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {

@@ -5,9 +5,9 @@
 //! exactly where something happens (a threshold, a used-up package), so every event carries the
 //! sandbox time it really happened at and the next add-on starts at that moment.
 
-use super::clock::HOUR;
 use super::lifecycle::{Due, Esim, EsimStatus, Subscription};
 use super::state::World;
+use crate::calendar::HOUR;
 
 /// How far an eSIM's data use has been counted.
 #[derive(Debug, Clone, PartialEq, Eq)]

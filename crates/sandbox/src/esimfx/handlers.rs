@@ -12,9 +12,11 @@ use std::sync::Arc;
 use axum::routing::{get, post};
 use axum::{middleware, Router};
 
-use super::faults::{self, AUTH_PATH};
 use super::state::Shared;
 use super::wire::ApiError;
+
+/// The auth route, which faults skip unless `include_auth` is set.
+pub(crate) const AUTH_PATH: &str = "/account/api/v1/auth";
 
 /// Every API route; unknown paths and methods also answer with the envelope.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
@@ -52,8 +54,8 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .fallback(|| async { ApiError::not_found("no such endpoint") })
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(middleware::from_fn_with_state(
-            shared.clone(),
-            faults::apply,
+            shared.faults.clone(),
+            crate::faults::apply,
         ))
         .with_state(shared)
 }

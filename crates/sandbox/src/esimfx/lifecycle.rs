@@ -6,11 +6,11 @@
 //! eSIM in time order, interleaved with the simulated phone's data use (see `device`).
 
 use super::catalogue::Product;
-use super::clock::{iso8601, DAY};
 use super::device::Traffic;
 use super::state::World;
 use super::webhooks::{Event, EventType};
 use super::wire::ApiError;
+use crate::calendar::{iso8601, DAY};
 
 /// A PENDING subscription activates by itself this long after purchase.
 pub(crate) const AUTO_ACTIVATION: i64 = 60 * DAY;

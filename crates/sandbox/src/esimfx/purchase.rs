@@ -3,11 +3,11 @@
 use serde_json::Value;
 
 use super::catalogue::Product;
-use super::clock::DAY;
 use super::device::Traffic;
 use super::lifecycle::{Esim, EsimStatus, Order, Subscription};
 use super::state::{Replay, World};
 use super::wire::{self, ApiError};
+use crate::calendar::DAY;
 
 /// Idempotency keys stay valid this long (esimfx.md §5: six months).
 const KEY_LIFETIME: i64 = 183 * DAY;

@@ -1,20 +1,21 @@
 //! The sandbox's mutable world behind one mutex, and the shared handle every handler gets.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
 use serde_json::Value;
 
 use super::catalogue::Catalogue;
-use super::clock::{iso8601, Clock};
-use super::faults::Faults;
-use super::ids::IdGen;
 use super::lifecycle::{Esim, Order};
 use super::webhooks::{Event, Webhooks};
+use super::wire::FAULT_STYLE;
 use super::world;
 use super::{AutoDevice, EsimfxSandboxConfig};
+use crate::calendar::iso8601;
+use crate::clock::Clock;
+use crate::faults::Faults;
+use crate::ids::IdGen;
 
 /// How long an access token lives: an hour of wall time, which is this many sandbox seconds
 /// times the clock speed (at least one), so a fast clock does not make tokens die in seconds.
@@ -71,13 +72,6 @@ impl World {
     }
 }
 
-/// Call counters kept outside the world lock.
-#[derive(Debug, Default)]
-pub(crate) struct Counters {
-    pub(crate) auth_calls: AtomicU64,
-    pub(crate) api_calls: AtomicU64,
-}
-
 /// Counts a test can assert on, as served by `GET /_sandbox/stats`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SandboxStats {
@@ -105,8 +99,8 @@ pub struct SandboxStats {
 pub(crate) struct Shared {
     pub(crate) config: EsimfxSandboxConfig,
     pub(crate) clock: Clock,
-    pub(crate) faults: Faults,
-    pub(crate) counters: Counters,
+    /// Armed faults, and the auth and API call counters.
+    pub(crate) faults: Arc<Faults>,
     pub(crate) webhooks: Webhooks,
     world: Mutex<World>,
 }
@@ -147,8 +141,7 @@ impl Shared {
             webhooks: Webhooks::new(config.webhook_url.clone(), config.webhook_token.clone()),
             clock: Clock::new(config.clock_speed),
             config,
-            faults: Faults::default(),
-            counters: Counters::default(),
+            faults: Arc::new(Faults::new(&FAULT_STYLE)),
             world: Mutex::new(world),
         }
     }
@@ -189,8 +182,8 @@ impl Shared {
                 )
             });
         SandboxStats {
-            auth_calls: self.counters.auth_calls.load(Ordering::Relaxed),
-            api_calls: self.counters.api_calls.load(Ordering::Relaxed),
+            auth_calls: self.faults.auth_calls(),
+            api_calls: self.faults.api_calls(),
             orders,
             tokens_issued,
             balance_cents,

@@ -6,8 +6,11 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
+use crate::calendar::iso8601;
+use crate::faults::FaultStyle;
+
 use super::catalogue::Product;
-use super::clock::iso8601;
+use super::handlers::AUTH_PATH;
 use super::lifecycle::{Esim, Order, Subscription};
 
 /// A failed call: HTTP status, envelope `code`, message.
@@ -78,6 +81,13 @@ impl ApiError {
         Self::new(StatusCode::CONFLICT, 409, message)
     }
 }
+
+/// Injected faults answer with the envelope; a garbled body is a product list cut short.
+pub(crate) static FAULT_STYLE: FaultStyle = FaultStyle {
+    auth_path: Some(AUTH_PATH),
+    injected: |status| ApiError::injected(status).into_response(),
+    malformed_body: r#"{"code":0,"message":"Success","data":{"products":[{"id":"#,
+};
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {

@@ -1,7 +1,7 @@
 //! Every sandbox behaviour the eSIM Go notes (`shared/providers/esimgo.md`) mark ASSUMED or leave
 //! open, in one place so each is easy to change when the real API says otherwise.
 
-use super::clock::DAY;
+use super::time::DAY;
 
 /// §2.1: `GET /catalogue` pages hold this many bundles unless `perPage` says otherwise.
 pub(crate) const CATALOGUE_DEFAULT_PER_PAGE: usize = 50;

@@ -13,8 +13,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::assumed;
-use super::clock::rfc3339;
 use super::state::{Shared, World};
+use super::time::rfc3339;
 use super::wire::ApiError;
 
 type ControlResult = Result<Json<Value>, ApiError>;
@@ -64,7 +64,7 @@ async fn advance_clock(State(shared): State<Arc<Shared>>, body: Bytes) -> Contro
             "the sandbox clock only moves forward",
         ));
     }
-    shared.clock.advance_secs(advance.seconds);
+    shared.clock.advance(advance.seconds);
     Ok(clock_json(&shared, shared.with_world(|_, now| now)))
 }
 

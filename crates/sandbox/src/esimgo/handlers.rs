@@ -15,9 +15,9 @@ use serde_json::{json, Value};
 use super::assignments::{self, Row};
 use super::assumed;
 use super::catalogue::Filter;
-use super::clock::parse_rfc3339;
 use super::orders::OrderType;
 use super::state::{Shared, World};
+use super::time::parse_rfc3339;
 use super::wire::{self, ApiError, EsimDetail};
 use super::API_PREFIX;
 

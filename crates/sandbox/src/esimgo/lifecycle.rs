@@ -6,8 +6,8 @@
 
 use super::assumed;
 use super::catalogue::Bundle;
-use super::clock::{DAY, HOUR};
 use super::state::World;
+use super::time::{DAY, HOUR};
 
 /// `bundleState`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

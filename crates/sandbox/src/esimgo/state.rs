@@ -6,13 +6,14 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde::Serialize;
 
 use super::catalogue::Catalogue;
-use super::clock::{rfc3339, Clock, SECOND};
 use super::ids::IdGen;
 use super::lifecycle::Esim;
 use super::orders::Order;
+use super::time::{rfc3339, SECOND};
 use super::wire::STYLE;
 use super::world;
 use super::EsimGoSandboxConfig;
+use crate::clock::Clock;
 use crate::faults::Faults;
 
 /// Everything that changes while the sandbox runs.

@@ -8,9 +8,9 @@ use serde_json::{json, Value};
 
 use super::assumed;
 use super::catalogue::Bundle;
-use super::clock::rfc3339;
 use super::lifecycle::{Assignment, Esim};
 use super::orders::Order;
+use super::time::rfc3339;
 use crate::faults::FaultStyle;
 
 /// A failed call: HTTP status and message, and `Retry-After` for a 503.

@@ -173,7 +173,7 @@ pub(crate) const ENVELOPE_STATUS: StatusCode = StatusCode::OK;
 /// default error body, with no FMS envelope.
 pub(crate) fn spring_error(status: StatusCode) -> Response {
     let body = json!({
-        "timestamp": super::clock::fms_time(super::clock::wall_secs()),
+        "timestamp": super::time::fms_time(crate::clock::wall_secs()),
         "status": status.as_u16(),
         "error": status.canonical_reason().unwrap_or("Error"),
         "path": "",

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use super::assumed;
 use super::countries::Country;
-use super::ids::fnv1a;
+use crate::ids::fnv1a;
 
 /// One sellable package.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -13,9 +13,9 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::clock::fms_time;
 use super::orders::Unusable;
 use super::state::Shared;
+use super::time::fms_time;
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()

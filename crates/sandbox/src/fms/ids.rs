@@ -1,41 +1,7 @@
 //! Identifiers the FMS sandbox hands out: order ids shaped like the doc's
-//! `1516172930125713408`, order numbers, ICCIDs, activation codes, tokens; and a stable hash
-//! for the catalogue's prices.
+//! `1516172930125713408`, order numbers, ICCIDs, activation codes, tokens.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
-
-/// 64-bit FNV-1a; stable across runs and platforms.
-pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
-}
-
-fn splitmix64(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
-/// Appends the Luhn check digit, as real ICCIDs carry one.
-fn with_luhn(digits: &str) -> String {
-    let sum: u32 = digits
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| {
-            let d = u32::from(b - b'0');
-            match (i % 2 == 0, d * 2) {
-                (true, doubled) if doubled > 9 => doubled - 9,
-                (true, doubled) => doubled,
-                (false, _) => d,
-            }
-        })
-        .sum();
-    format!("{digits}{}", (10 - sum % 10) % 10)
-}
+use crate::ids::{instance_seed, splitmix64, with_luhn};
 
 /// Seeded per instance, so two sandboxes never hand out the same ICCID or order id; serial
 /// parts keep ids unique within one.
@@ -47,14 +13,8 @@ pub(crate) struct IdGen {
 
 impl IdGen {
     pub(crate) fn per_instance() -> Self {
-        static INSTANCES: AtomicU64 = AtomicU64::new(0);
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0);
-        let n = INSTANCES.fetch_add(1, Ordering::Relaxed);
         Self {
-            seed: splitmix64(nanos ^ splitmix64(n)),
+            seed: instance_seed(),
             seq: 0,
         }
     }

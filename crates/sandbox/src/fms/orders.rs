@@ -5,9 +5,10 @@ use serde_json::{json, Value};
 
 use super::assumed;
 use super::catalogue::{Catalogue, Package, CURRENCY_ID};
-use super::clock::{compact_time, fms_time, DAY, HOUR};
 use super::state::World;
+use super::time::{compact_time, fms_time};
 use super::wire::{code, Body, Fail};
+use crate::calendar::{DAY, HOUR};
 
 /// Why a pre-order was cancelled (`orderPayStatus` 3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,12 +7,13 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde::Serialize;
 
 use super::catalogue::Catalogue;
-use super::clock::{fms_time, Clock};
 use super::countries;
 use super::ids::IdGen;
 use super::orders::{Esim, Order};
+use super::time::fms_time;
 use super::users::{Session, User};
 use super::FmsSandboxConfig;
+use crate::clock::Clock;
 use crate::faults::{FaultStyle, Faults};
 
 /// How injected faults look: Spring Boot's error body (ASSUMED), skipping the login route.

@@ -2,6 +2,7 @@
 //! each of Stripe's documented test card numbers does.
 
 use super::objects::CardSummary;
+use crate::ids::luhn_valid;
 
 /// The card form's fields, as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
@@ -127,23 +128,6 @@ fn brand(number: &str) -> &'static str {
         [b'6', ..] => "discover",
         _ => "unknown",
     }
-}
-
-fn luhn_valid(digits: &str) -> bool {
-    let sum: u32 = digits
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| {
-            let d = u32::from(b - b'0');
-            match (i % 2 == 1, d * 2) {
-                (true, doubled) if doubled > 9 => doubled - 9,
-                (true, doubled) => doubled,
-                (false, _) => d,
-            }
-        })
-        .sum();
-    sum.is_multiple_of(10)
 }
 
 fn check_number(raw: &str) -> Result<String, &'static str> {

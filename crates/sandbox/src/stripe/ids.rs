@@ -1,7 +1,6 @@
 //! Stripe-shaped object ids (`cs_test_…`, `pi_…`, `evt_…`), unique per sandbox instance.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+use crate::ids::{instance_seed, splitmix64};
 
 const ALPHABET: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -17,14 +16,8 @@ pub(crate) struct IdGen {
 
 impl IdGen {
     pub(crate) fn per_instance() -> Self {
-        static INSTANCES: AtomicU64 = AtomicU64::new(0);
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0);
-        let instance = INSTANCES.fetch_add(1, Ordering::Relaxed);
         Self {
-            seed: splitmix64(nanos ^ instance.rotate_left(32) ^ u64::from(std::process::id())),
+            seed: instance_seed(),
             counter: 0,
         }
     }
@@ -44,14 +37,6 @@ impl IdGen {
         }
         id
     }
-}
-
-/// One splitmix64 step: a cheap, well-mixed bijection on `u64`.
-fn splitmix64(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
 }
 
 #[cfg(test)]

@@ -8,8 +8,8 @@
 
 use std::collections::HashMap;
 
-use crate::esimfx::ids::{fnv1a, splitmix64};
 use crate::esimfx::world::{Country, Region};
+use crate::ids::{fnv1a, splitmix64};
 
 use super::assumed::EUR_PER_USD;
 

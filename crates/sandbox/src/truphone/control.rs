@@ -15,8 +15,8 @@ use serde_json::{json, Value};
 
 use super::lifecycle::{Profile, UseError};
 use super::state::Shared;
-use super::time::iso8601;
 use super::wire::ApiError;
+use crate::calendar::iso8601;
 
 /// Every control route, plus the shared `/_sandbox/faults`.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {

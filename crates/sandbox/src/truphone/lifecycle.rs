@@ -2,7 +2,7 @@
 //! subscription (then the queued ones), depletion, expiry and simulated traffic.
 
 use super::assumed;
-use super::time::DAY;
+use crate::calendar::DAY;
 
 /// The eSIM profile's state on the SM-DP+ (`profileStatus`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,18 +8,19 @@ use axum::http::StatusCode;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::esimfx::ids::IdGen;
 use crate::esimfx::world;
 use crate::faults::Faults;
+use crate::ids::IdGen;
 
 use super::assumed;
 use super::catalogue::Catalogue;
 use super::lifecycle::{Fleet, Profile, Sim, SubStatus, Subscription};
 use super::orders::{Operation, Order, Outcome, Pace};
-use super::time::{iso8601, Clock};
 use super::validation::ValidOrder;
 use super::wire::{self, ApiError};
 use super::{TruphoneSandboxConfig, FAULT_STYLE};
+use crate::calendar::iso8601;
+use crate::clock::Clock;
 
 /// How many recent `X-Correlation-ID`s are kept for tests to read.
 const CORRELATION_MEMORY: usize = 1_000;

@@ -10,7 +10,7 @@ use super::assumed;
 use super::catalogue::Product;
 use super::lifecycle::{Sim, Subscription};
 use super::orders::{Order, Outcome};
-use super::time::iso8601;
+use crate::calendar::iso8601;
 
 /// A failed call: HTTP status, `type` and `messages`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,8 +4,8 @@
 //! hash of the code), so the catalogue is identical on every run.
 
 use super::{Product, Scope};
-use crate::esimfx::ids::{fnv1a, stable_uuid};
 use crate::esimfx::world::{Country, Region};
+use crate::ids::{fnv1a, stable_uuid};
 
 /// Wholesale cost tier; A is cheapest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

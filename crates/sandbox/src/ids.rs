@@ -1,4 +1,5 @@
-//! Deterministic identifiers: FNV-1a and splitmix64 hashing, UUID-shaped strings, ICCIDs, LPA matching ids.
+//! Identifiers the sandboxes hand out and the hashing behind them: FNV-1a and splitmix64,
+//! per-instance seeds, UUID-shaped strings, Luhn check digits, ICCIDs, LPA matching ids.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -39,27 +40,43 @@ pub(crate) fn stable_uuid(label: &str) -> String {
     uuid_from(splitmix64(h), splitmix64(h ^ 0x5555_5555_5555_5555))
 }
 
+/// A seed no other sandbox instance gets: the wall clock mixed with a process-wide counter and
+/// the process id, so neither two sandboxes nor two runs against one database collide.
+pub(crate) fn instance_seed() -> u64 {
+    static INSTANCES: AtomicU64 = AtomicU64::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0);
+    let n = INSTANCES.fetch_add(1, Ordering::Relaxed);
+    splitmix64(nanos ^ splitmix64(n) ^ u64::from(std::process::id()).rotate_left(32))
+}
+
 /// Appends the Luhn check digit, as real ICCIDs carry one.
-fn with_luhn(digits: &str) -> String {
-    let sum: u32 = digits
+pub(crate) fn with_luhn(digits: &str) -> String {
+    format!("{digits}{}", (10 - luhn_sum(digits, 0) % 10) % 10)
+}
+
+/// Whether `number` (digits only) ends in a correct Luhn check digit.
+pub(crate) fn luhn_valid(number: &str) -> bool {
+    luhn_sum(number, 1).is_multiple_of(10)
+}
+
+/// The Luhn sum, doubling the digits whose position from the right (0-based) has `parity`.
+fn luhn_sum(digits: &str, parity: usize) -> u32 {
+    digits
         .bytes()
         .rev()
         .enumerate()
         .map(|(i, b)| {
             let d = u32::from(b - b'0');
-            if i % 2 == 0 {
-                let dd = d * 2;
-                if dd > 9 {
-                    dd - 9
-                } else {
-                    dd
-                }
-            } else {
-                d
+            match (i % 2 == parity, d * 2) {
+                (true, doubled) if doubled > 9 => doubled - 9,
+                (true, doubled) => doubled,
+                (false, _) => d,
             }
         })
-        .sum();
-    format!("{digits}{}", (10 - sum % 10) % 10)
+        .sum()
 }
 
 const ICCID_SPACE: u64 = 10_000_000_000_000;
@@ -80,15 +97,9 @@ impl IdGen {
         Self { seed, seq: 0 }
     }
 
-    /// Seeds from the wall clock and a process-wide counter.
+    /// Seeds from [`instance_seed`].
     pub(crate) fn per_instance() -> Self {
-        static INSTANCES: AtomicU64 = AtomicU64::new(0);
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0);
-        let n = INSTANCES.fetch_add(1, Ordering::Relaxed);
-        Self::new(splitmix64(nanos ^ splitmix64(n)))
+        Self::new(instance_seed())
     }
 
     fn next(&mut self) -> u64 {
@@ -162,6 +173,8 @@ mod tests {
         }
         // Known vector: 7992739871 has check digit 3.
         assert_eq!(with_luhn("7992739871"), "79927398713");
+        assert!(luhn_valid("79927398713"));
+        assert!(!luhn_valid("79927398712"));
     }
 
     #[test]
