@@ -511,9 +511,7 @@ async fn top_ups_offer_only_what_fits_and_arrive_as_a_pending_package() {
     assert_eq!(state, "PENDING");
     let sandbox = app.sandbox_get(&format!("esims/{iccid}")).await;
     assert_eq!(sandbox["subscriptions"].as_array().unwrap().len(), 2);
-    let sent = app
-        .latest_email_to("topup@example.com", "esim_delivery")
-        .await;
+    let sent = app.email_of_order(&order, "esim_delivery").await;
     assert!(
         sent.contains("nothing") || sent.contains("reinstall"),
         "{sent}"
@@ -592,8 +590,6 @@ async fn an_unused_first_package_refunds_all_but_the_esim_fee() {
         .await,
         paid - ESIM_FEE_CENTS
     );
-    let notice = app
-        .latest_email_to("fee@example.com", "refund_notice")
-        .await;
+    let notice = app.email_of_order(&order, "refund_notice").await;
     assert!(notice.contains("cancelled the unused package"), "{notice}");
 }

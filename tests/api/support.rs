@@ -334,6 +334,23 @@ impl TestApp {
         .unwrap_or_else(|| panic!("no {kind} email to {recipient}"))
     }
 
+    /// The email of `kind` for one order, once its job has written it (email jobs run after the
+    /// order's status changes).
+    pub async fn email_of_order(&self, order_id: &str, kind: &str) -> String {
+        use sqlx::Row;
+        let what = format!("the {kind} email of order {order_id}");
+        self.wait_until(&what, 10, || async {
+            sqlx::query("SELECT text_body FROM emails WHERE order_id = $1 AND kind = $2")
+                .bind(order_id)
+                .bind(kind)
+                .fetch_optional(self.db.pool())
+                .await
+                .unwrap()
+                .map(|row| row.get::<String, _>("text_body"))
+        })
+        .await
+    }
+
     /// The first `https://tern.example/...` link in an email, pointed at this test server.
     pub fn local_link(&self, body: &str) -> String {
         let start = body

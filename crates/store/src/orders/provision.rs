@@ -124,7 +124,11 @@ async fn provider_failed(
     order: &OrderRecord,
     error: ProviderError,
 ) -> anyhow::Result<()> {
-    if error.is_retryable() && job.attempts < ctx.max_attempts {
+    // Polls of a pending order are not failures: only the attempts that failed count.
+    let failed_attempts = job
+        .attempts
+        .saturating_sub(u32::try_from(order.provider_checks).unwrap_or(0));
+    if error.is_retryable() && failed_attempts < ctx.max_attempts {
         let delay = retry_delay(ctx, job, &error);
         let note = format!(
             "{} failed ({error}); retrying in {}s",
