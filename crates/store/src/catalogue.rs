@@ -3,6 +3,7 @@
 mod cache;
 mod plan_id;
 mod queries;
+pub(crate) mod sql;
 mod sync;
 
 pub use cache::ReadCache;

@@ -14,12 +14,12 @@ use crate::Db;
 /// eSIMfx asks travellers to activate within 60 days of purchase (seed 004 §5).
 const ACTIVATION_WINDOW_DAYS: u32 = 60;
 
-/// Plans show the size their provider advertises ("1 GB"), counted the same way for every
-/// provider, so one offer reads the same whoever serves it.
-const PLAN_COLUMNS: &str = "p.id, p.provider, COALESCE(p.data_mb * 1048576, p.data_bytes) AS data_bytes, p.validity_days, p.retail_minor, p.currency, p.networks,
-    p.coverage_count, p.topup_class, p.home_country, p.region_slug, hc.name AS home_name, hc.slug AS home_slug,
-    r.name AS region_name";
-const PLAN_JOINS: &str = "LEFT JOIN countries hc ON hc.code = p.home_country LEFT JOIN regions r ON r.slug = p.region_slug";
+/// `data_bytes` is the advertised size, as in [`super::sql::ADVERTISED_BYTES`] (a const cannot
+/// be spliced into another const string).
+const PLAN_COLUMNS: &str = "p.id, p.provider, COALESCE(p.data_mb * 1048576, p.data_bytes) AS data_bytes,
+    p.validity_days, p.retail_minor, p.currency, p.networks, p.coverage_count, p.topup_class, p.home_country,
+    p.region_slug, hc.name AS home_name, hc.slug AS home_slug, r.name AS region_name";
+const PLAN_JOINS: &str = super::sql::PLACE_JOINS;
 
 /// Every destination with at least one plan, plus the regions, for instant search.
 pub async fn destination_index(db: &Db) -> anyhow::Result<Vec<DestinationIndexEntry>> {

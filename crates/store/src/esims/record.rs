@@ -19,15 +19,15 @@ pub async fn record_delivery(
     let iccid = delivered.iccid.as_str();
     let email = normalise_email(&order.email);
     let mut tx = db.pool().begin().await.context("Failed to begin")?;
-    let plan = sqlx::query(
-        "SELECT p.data_bytes, COALESCE(hc.name, r.name, 'Multi-country') AS destination
-         FROM plans p LEFT JOIN countries hc ON hc.code = p.home_country LEFT JOIN regions r ON r.slug = p.region_slug
-         WHERE p.id = $1",
-    )
-    .bind(&order.plan_id)
-    .fetch_one(&mut *tx)
-    .await
-    .context("Failed to load the order's plan")?;
+    use crate::catalogue::sql::{PLACE_JOINS, PLACE_NAME};
+    let sql = format!(
+        "SELECT p.data_bytes, {PLACE_NAME} AS destination FROM plans p {PLACE_JOINS} WHERE p.id = $1"
+    );
+    let plan = sqlx::query(&sql)
+        .bind(&order.plan_id)
+        .fetch_one(&mut *tx)
+        .await
+        .context("Failed to load the order's plan")?;
     if order.topup_iccid.is_none() {
         let code = delivered
             .activation

@@ -50,19 +50,21 @@ pub async fn top_up_offers(
         .available_topups(&parsed)
         .await
         .map_err(TopUpError::Provider)?;
+    use crate::catalogue::sql::{ADVERTISED_BYTES, PLACE_JOINS, PLACE_NAME};
+    let sql = format!(
+        "SELECT p.id, {ADVERTISED_BYTES} AS data_bytes, p.validity_days, p.retail_minor, p.currency,
+                {PLACE_NAME} AS coverage
+         FROM plans p {PLACE_JOINS}
+         WHERE p.provider = $1 AND p.provider_product_id = $2 AND p.active = TRUE"
+    );
     let mut offers = Vec::with_capacity(compatible.len());
     for product in compatible {
-        let row = sqlx::query(
-            "SELECT p.id, COALESCE(p.data_mb * 1048576, p.data_bytes) AS data_bytes, p.validity_days, p.retail_minor, p.currency,
-                    COALESCE(hc.name, r.name, 'Multi-country') AS coverage
-             FROM plans p LEFT JOIN countries hc ON hc.code = p.home_country LEFT JOIN regions r ON r.slug = p.region_slug
-             WHERE p.provider = $1 AND p.provider_product_id = $2 AND p.active = TRUE",
-        )
-        .bind(&esim.provider)
-        .bind(&product.product.0)
-        .fetch_optional(db.pool())
-        .await
-        .context("Failed to price a top-up")?;
+        let row = sqlx::query(&sql)
+            .bind(&esim.provider)
+            .bind(&product.product.0)
+            .fetch_optional(db.pool())
+            .await
+            .context("Failed to price a top-up")?;
         // A product Tern does not sell (disabled, or not yet synced) is not offered.
         let Some(row) = row else { continue };
         let data_bytes = row

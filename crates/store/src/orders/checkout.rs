@@ -198,26 +198,25 @@ pub async fn start_checkout(
 }
 
 async fn priced_plan(db: &Db, plan_id: &str) -> anyhow::Result<Option<PricedPlan>> {
-    let row = sqlx::query(
-        "SELECT p.id, p.provider, p.provider_product_id, p.currency, p.retail_minor, p.wholesale_minor, COALESCE(p.data_mb * 1048576, p.data_bytes) AS data_bytes,
-                p.validity_days, p.coverage_count, p.home_country, p.offer_key, hc.name AS home_name,
-                r.name AS region_name
-         FROM plans p LEFT JOIN countries hc ON hc.code = p.home_country LEFT JOIN regions r ON r.slug = p.region_slug
-         WHERE p.id = $1 AND p.active = TRUE",
-    )
-    .bind(plan_id)
-    .fetch_optional(db.pool())
-    .await
-    .context("Failed to price the plan")?;
+    use crate::catalogue::sql::{ADVERTISED_BYTES, PLACE_JOINS, PLACE_NAME};
+    let sql = format!(
+        "SELECT p.id, p.provider, p.provider_product_id, p.currency, p.retail_minor, p.wholesale_minor,
+                {ADVERTISED_BYTES} AS data_bytes, p.validity_days, p.home_country, p.offer_key,
+                {PLACE_NAME} AS place
+         FROM plans p {PLACE_JOINS}
+         WHERE p.id = $1 AND p.active = TRUE"
+    );
+    let row = sqlx::query(&sql)
+        .bind(plan_id)
+        .fetch_optional(db.pool())
+        .await
+        .context("Failed to price the plan")?;
     let Some(row) = row else { return Ok(None) };
     let data = match row.try_get::<Option<i64>, _>("data_bytes")? {
         Some(bytes) => domain::data::format_bytes(bytes as u64),
         None => "Unlimited".to_owned(),
     };
-    let place = row
-        .try_get::<Option<String>, _>("home_name")?
-        .or(row.try_get::<Option<String>, _>("region_name")?)
-        .unwrap_or_else(|| "Multi-country".into());
+    let place: String = row.try_get("place")?;
     Ok(Some(PricedPlan {
         id: row.try_get("id")?,
         country: row.try_get("home_country")?,
