@@ -30,6 +30,25 @@ pub struct Settings {
     /// The in-process eSIMfx sandbox simulates travellers' phones (install, connect, use data)
     /// on a clock running 60 times faster, so usage moves while the shop runs locally.
     pub sandbox_devices: bool,
+    /// The first owner, created at start-up when no owner exists yet.
+    pub admin: AdminBootstrap,
+}
+
+/// `TERN_ADMIN_EMAIL` and `TERN_ADMIN_PASSWORD`: an owner account to create at start-up if the
+/// shop has none yet. Ignored once an owner exists.
+#[derive(Clone, Default)]
+pub struct AdminBootstrap {
+    pub email: Option<String>,
+    pub password: Option<String>,
+}
+
+impl std::fmt::Debug for AdminBootstrap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AdminBootstrap")
+            .field("email", &self.email)
+            .field("password", &redacted(&self.password))
+            .finish()
+    }
 }
 
 /// Usage refreshes, low-data alerts and package refunds on travellers' eSIMs.
@@ -317,6 +336,7 @@ impl Settings {
             },
             care: care_settings(simulated)?,
             sandbox_devices,
+            admin: admin_bootstrap()?,
         })
     }
 }
@@ -339,6 +359,20 @@ fn care_settings(simulated: bool) -> anyhow::Result<CareSettings> {
         alert_percent,
         esim_fee_minor: parse_var("TERN_ESIM_FEE_CENTS", 100)?,
     })
+}
+
+fn admin_bootstrap() -> anyhow::Result<AdminBootstrap> {
+    let bootstrap = AdminBootstrap {
+        email: var("TERN_ADMIN_EMAIL"),
+        // Read untrimmed: spaces may be part of a password.
+        password: std::env::var("TERN_ADMIN_PASSWORD")
+            .ok()
+            .filter(|v| !v.is_empty()),
+    };
+    if bootstrap.email.is_some() && bootstrap.password.is_none() {
+        bail!("TERN_ADMIN_EMAIL is set, so TERN_ADMIN_PASSWORD is needed too");
+    }
+    Ok(bootstrap)
 }
 
 fn stripe_settings() -> anyhow::Result<StripeSettings> {

@@ -1,5 +1,6 @@
 //! The Tern server: configuration, start-up, routes, background jobs.
 
+pub mod admin_setup;
 pub mod config;
 pub mod jobs;
 pub mod mail;

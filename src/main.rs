@@ -1,4 +1,5 @@
-//! Runs the shop: `tern` serves at LEPTOS_SITE_ADDR (http://127.0.0.1:3000 by default).
+//! Runs the shop: `tern` serves at LEPTOS_SITE_ADDR (http://127.0.0.1:3000 by default);
+//! `tern admin create-owner|create-support --email … --name …` creates an admin account.
 
 use anyhow::Context;
 use tern::{telemetry, Application, Settings};
@@ -7,6 +8,28 @@ use tern::{telemetry, Application, Settings};
 async fn main() -> anyhow::Result<()> {
     // A missing .env is normal; variables may come from the environment instead.
     let _ = dotenvy::dotenv();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.split_first() {
+        None => serve().await,
+        Some((command, rest)) if command == "admin" => {
+            let database_url = std::env::var("DATABASE_URL")
+                .ok()
+                .filter(|url| !url.trim().is_empty())
+                .unwrap_or_else(|| tern::config::DEFAULT_DATABASE_URL.to_owned());
+            // A mistake on the command line reads as a message, not a backtrace.
+            if let Err(error) = tern::admin_setup::run_command(rest, database_url.trim()).await {
+                eprintln!("{error:#}");
+                std::process::exit(2);
+            }
+            Ok(())
+        }
+        Some((command, _)) => anyhow::bail!(
+            "unknown command {command}: run `tern` to serve, or `tern admin create-owner --email … --name …`"
+        ),
+    }
+}
+
+async fn serve() -> anyhow::Result<()> {
     telemetry::init();
     let leptos_options = leptos::config::get_configuration(None)
         .context("Failed to read the Leptos configuration")?

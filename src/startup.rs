@@ -43,6 +43,7 @@ impl Application {
         store::reference::load(&db)
             .await
             .context("Failed to load reference data")?;
+        crate::admin_setup::bootstrap_owner(&db, &settings.admin).await?;
 
         let mut sandboxes = Sandboxes::default();
         let providers = crate::provider_setup::providers(&settings, &mut sandboxes).await?;

@@ -1,6 +1,7 @@
 //! Reusable pieces of the shop's pages.
 
 pub mod account;
+pub mod admin_layout;
 pub mod buy_form;
 pub mod clock;
 pub mod copy_button;

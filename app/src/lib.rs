@@ -2,6 +2,8 @@
 // Release builds keep every view's full type; the search component's nesting needs more than the default 128.
 #![recursion_limit = "256"]
 
+#[cfg(feature = "ssr")]
+pub mod admin_auth;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod auth;
@@ -20,6 +22,10 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
+use pages::admin::{
+    admin_sign_in_page::AdminSignInPage, audit_log_page::AuditLogPage,
+    dashboard_page::DashboardPage, team_page::TeamPage,
+};
 use pages::catalogue::{country_page::CountryPage, plan_page::PlanPage, region_page::RegionPage};
 use pages::home::home_page::HomePage;
 use pages::my_esims::{
@@ -72,6 +78,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/my-esims") view=MyEsimsPage ssr=SsrMode::Async/>
                     <Route path=path!("/my-esims/:iccid") view=EsimPage ssr=SsrMode::Async/>
                     <Route path=path!("/my-esims/:iccid/top-up") view=TopUpPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=DashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/sign-in") view=AdminSignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/team") view=TeamPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -1,5 +1,6 @@
 //! One module per page, grouped by area.
 
+pub mod admin;
 pub mod catalogue;
 pub mod home;
 pub mod my_esims;

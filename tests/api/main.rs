@@ -1,5 +1,6 @@
 //! Integration tests: the real application on port 0, its own database, the eSIMfx sandbox over HTTP.
 
+mod admin;
 mod catalogue_pages;
 mod catalogue_sync;
 mod checkout;

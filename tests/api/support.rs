@@ -7,8 +7,8 @@ use sandbox::esimfx::{EsimfxSandbox, EsimfxSandboxConfig, RunningSandbox};
 use std::time::Duration;
 use store::{Db, PricingPolicy};
 use tern::config::{
-    CareSettings, EsimGoSettings, EsimfxSettings, FmsSettings, JobSettings, MailSettings, Settings,
-    StripeSettings, TruphoneSettings,
+    AdminBootstrap, CareSettings, EsimGoSettings, EsimfxSettings, FmsSettings, JobSettings,
+    MailSettings, Settings, StripeSettings, TruphoneSettings,
 };
 use tern::Application;
 
@@ -46,6 +46,14 @@ pub async fn spawn_app() -> TestApp {
 
 /// Tern selling from `providers`; all but eSIMfx run as sandboxes inside the application.
 pub async fn spawn_app_with(providers: &[&str]) -> TestApp {
+    spawn_app_configured(providers, |_| {}).await
+}
+
+/// Like [`spawn_app_with`], with the settings adjusted by `configure` before start.
+pub async fn spawn_app_configured(
+    providers: &[&str],
+    configure: impl FnOnce(&mut Settings),
+) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         tern::telemetry::init();
     }
@@ -54,7 +62,7 @@ pub async fn spawn_app_with(providers: &[&str]) -> TestApp {
         .expect("sandbox starts");
     let name = format!("tern_test_{}", uuid_like());
     let outbox = std::env::temp_dir().join(format!("{name}_outbox"));
-    let settings = Settings {
+    let mut settings = Settings {
         listen: "127.0.0.1:0".parse().unwrap(),
         public_url: Some("https://tern.example".into()),
         database_url: fresh_database(&name).await,
@@ -109,7 +117,9 @@ pub async fn spawn_app_with(providers: &[&str]) -> TestApp {
             esim_fee_minor: ESIM_FEE_CENTS,
         },
         sandbox_devices: false,
+        admin: AdminBootstrap::default(),
     };
+    configure(&mut settings);
     let (base_url, db, stripe, server, others) = start(settings.clone()).await;
     deliver_webhooks_to(&sandbox, &base_url);
     let http = reqwest::Client::builder()

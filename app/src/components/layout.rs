@@ -1,11 +1,18 @@
 //! The frame around every page: header with the brand, main content, footer. The header links to
-//! My eSIMs always, and offers "Sign out" (a plain form post) to a signed-in traveller.
+//! My eSIMs always, and offers "Sign out" (a plain form post) to a signed-in traveller. Admin
+//! pages (`/admin…`) bring their own frame (`AdminLayout`) and never show the traveller's.
 
 use crate::components::account::current_traveller;
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
+    // Nothing links from the shop to the admin panel or back, so the area never changes in place.
+    let path = use_location().pathname.get_untracked();
+    if path == "/admin" || path.starts_with("/admin/") {
+        return children().into_any();
+    }
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="site-header">
@@ -33,4 +40,5 @@ pub fn Layout(children: Children) -> impl IntoView {
             <p>"Tern · prepaid eSIM data for travellers. Install before you fly, connect when you land."</p>
         </footer>
     }
+    .into_any()
 }

@@ -1,5 +1,6 @@
 //! Wasm-safe types shared by Tern's UI and server. No I/O lives here.
 
+pub mod admin;
 pub mod catalogue;
 pub mod country;
 pub mod data;

@@ -21,7 +21,7 @@ pub struct Account {
 }
 
 /// Secrets are stored only as their SHA-256, so a copy of the database opens nothing.
-fn hash_secret(secret: &str) -> String {
+pub(crate) fn hash_secret(secret: &str) -> String {
     Sha256::digest(secret.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))

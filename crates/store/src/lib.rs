@@ -1,8 +1,9 @@
 //! Tern's database (SQLite or PostgreSQL through sqlx) and the use cases that read and write it.
 
 pub mod accounts;
+pub mod admin;
 pub mod catalogue;
-mod clock;
+pub mod clock;
 pub mod db;
 pub mod esims;
 pub mod ids;

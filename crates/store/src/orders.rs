@@ -15,5 +15,5 @@ pub use fulfilment::{begin_refund, run_job, FulfilmentContext, JobKind};
 pub use payment::{confirm_checkout, handle_payment_event, EventOutcome};
 pub use provider_request::provider_request;
 pub use record::{load, OrderRecord};
-pub use timeline::{note, TimelineEntry};
+pub use timeline::{entries as timeline_entries, note, TimelineEntry};
 pub use view::{order_view, EsimInstall, OrderView};

@@ -1,0 +1,127 @@
+//! Who is signed in to the admin panel, read from the `tern_admin` cookie (server only), and the
+//! guard every admin server function starts with. A traveller's `tern_session` opens nothing here.
+
+use crate::api::admin::{ADMIN_FORBIDDEN, ADMIN_SIGN_IN_REQUIRED};
+use crate::state::{app_state, internal, AppState};
+use leptos::prelude::*;
+use store::admin::{session_admin, session_from_cookies, Admin, AdminRole, ADMIN_COOKIE};
+
+/// The admin session secret in a request's cookies, if any.
+pub fn admin_secret(headers: &http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find_map(session_from_cookies)
+        .map(str::to_owned)
+}
+
+/// The signed-in admin, or `None` (no cookie, an ended session, or a disabled account). Using the
+/// session extends it.
+pub async fn current_admin() -> Result<Option<Admin>, ServerFnError> {
+    let Some(parts) = use_context::<http::request::Parts>() else {
+        return Ok(None);
+    };
+    let Some(secret) = admin_secret(&parts.headers) else {
+        return Ok(None);
+    };
+    let state = app_state()?;
+    session_admin(&state.db, &secret, store::clock::now_millis())
+        .await
+        .map_err(internal)
+}
+
+/// The signed-in admin if their role is at least `min_role`: otherwise an error, and the
+/// response marked 401 (not signed in) or 403 (signed in, role too low). Every admin server
+/// function calls this first.
+pub async fn require_admin(min_role: AdminRole) -> Result<(Admin, AppState), ServerFnError> {
+    let state = app_state()?;
+    let Some(admin) = current_admin().await? else {
+        set_status(http::StatusCode::UNAUTHORIZED);
+        return Err(ServerFnError::new(ADMIN_SIGN_IN_REQUIRED));
+    };
+    if !admin.role.allows(min_role) {
+        tracing::warn!(admin = %admin.id, role = admin.role.as_str(), required = min_role.as_str(), "admin refused");
+        set_status(http::StatusCode::FORBIDDEN);
+        return Err(ServerFnError::new(ADMIN_FORBIDDEN));
+    }
+    Ok((admin, state))
+}
+
+/// Marks the response, except for a plain form post, which is answered with a redirect.
+fn set_status(status: http::StatusCode) {
+    if crate::form_post::is_plain_post() {
+        return;
+    }
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(status);
+    }
+}
+
+/// `Set-Cookie` for a new admin session: HttpOnly, SameSite=Strict, Secure when served over HTTPS.
+pub fn session_cookie(state: &AppState, secret: &str) -> String {
+    format!(
+        "{ADMIN_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
+        store::admin::SESSION_MAX_DAYS * 86_400,
+        secure(state)
+    )
+}
+
+/// `Set-Cookie` that removes the admin cookie.
+pub fn clear_session_cookie(state: &AppState) -> String {
+    format!(
+        "{ADMIN_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
+        secure(state)
+    )
+}
+
+fn secure(state: &AppState) -> &'static str {
+    if state.public_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    }
+}
+
+/// Adds a `Set-Cookie` header to the response being built.
+pub fn set_cookie(cookie: &str) {
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(cookie),
+    ) {
+        response.append_header(http::header::SET_COOKIE, value);
+    }
+}
+
+/// Only admin pages are followed after signing in; anything else lands on the dashboard.
+pub fn safe_admin_next(next: Option<&str>) -> String {
+    match next {
+        Some(path)
+            if (path == "/admin" || path.starts_with("/admin/") || path.starts_with("/admin?"))
+                && !path.starts_with("/admin/sign-in")
+                && !path.contains('\\')
+                && path.len() <= 300 =>
+        {
+            path.to_owned()
+        }
+        _ => "/admin".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_admin_pages_are_followed() {
+        assert_eq!(
+            safe_admin_next(Some("/admin/audit?page=2")),
+            "/admin/audit?page=2"
+        );
+        assert_eq!(safe_admin_next(Some("/my-esims")), "/admin");
+        assert_eq!(safe_admin_next(Some("//evil.example/admin")), "/admin");
+        assert_eq!(safe_admin_next(Some("/admin/sign-in")), "/admin");
+        assert_eq!(safe_admin_next(Some("/administrator")), "/admin");
+        assert_eq!(safe_admin_next(None), "/admin");
+    }
+}

@@ -1,0 +1,126 @@
+//! The frame of every admin page: its own header (never the traveller's) with the panel's nav,
+//! the signed-in admin's name and role and a sign-out button; pages are noindex. Also what an
+//! admin page shows instead of its content when the visitor may not see it.
+
+use crate::api::admin::{
+    get_admin_profile, is_admin_forbidden, is_admin_sign_in_required, SignOutAdmin,
+};
+use crate::api::my_esim::error_message;
+use crate::pages::admin::admin_sign_in_page::AdminSignInForm;
+use domain::admin::AdminProfile;
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::{use_location, use_navigate};
+
+/// The admin panel's pages, in nav order: (path, label).
+pub const ADMIN_NAV: [(&str, &str); 3] = [
+    ("/admin", "Dashboard"),
+    ("/admin/audit", "Audit log"),
+    ("/admin/team", "Team"),
+];
+
+/// Wraps an admin page. `title` names the page in the browser tab; `public` (the sign-in page)
+/// leaves out everything that needs a signed-in admin.
+#[component]
+pub fn AdminLayout(
+    #[prop(into)] title: String,
+    #[prop(optional)] public: bool,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <Title text=format!("{title} · Tern admin")/>
+        <Meta name="robots" content="noindex, nofollow"/>
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="site-header admin-header">
+            <a class="brand" href="/admin" aria-label="Tern admin home">
+                <span class="brand-mark" aria-hidden="true">"◆"</span>
+                "Tern admin"
+            </a>
+            {(!public).then(|| view! { <AdminNav/> })}
+        </header>
+        <main id="main" class="admin-main">{children()}</main>
+    }
+}
+
+/// The nav, who is signed in and the sign-out button; nothing for a visitor who is not an admin.
+#[component]
+fn AdminNav() -> impl IntoView {
+    let profile = OnceResource::new(get_admin_profile());
+    let path = use_location().pathname;
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                profile.await.ok().map(|admin| view! {
+                    <nav aria-label="Admin">
+                        {ADMIN_NAV.into_iter().map(|(href, label)| view! {
+                            <a
+                                href=href
+                                aria-current=move || (path.get() == href).then_some("page")
+                            >{label}</a>
+                        }).collect_view()}
+                    </nav>
+                    <SignedInAdmin admin/>
+                })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SignedInAdmin(admin: AdminProfile) -> impl IntoView {
+    let sign_out = ServerAction::<SignOutAdmin>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = sign_out.value().get() {
+            navigate("/admin/sign-in?signed_out=1", Default::default());
+        }
+    });
+    view! {
+        <div class="admin-who">
+            <span data-testid="admin-name">{admin.name}</span>
+            <span class="badge admin-role">{admin.role.label()}</span>
+            <ActionForm action=sign_out attr:class="sign-out">
+                <button type="submit" class="link-button">"Sign out"</button>
+            </ActionForm>
+        </div>
+    }
+}
+
+/// Shown instead of an admin page's content when its server function refused: the sign-in form
+/// for a visitor who is not signed in as an admin, a plain refusal for a role too low.
+#[component]
+pub fn AdminRefusal(
+    error: ServerFnError,
+    /// The page to come back to once signed in.
+    #[prop(into)]
+    next: String,
+) -> impl IntoView {
+    if is_admin_sign_in_required(&error) {
+        view! {
+            <section class="notice sign-in-panel" aria-labelledby="admin-sign-in-needed">
+                <h2 id="admin-sign-in-needed">"Sign in to the admin panel"</h2>
+                <AdminSignInForm next/>
+            </section>
+        }
+        .into_any()
+    } else if is_admin_forbidden(&error) {
+        view! {
+            <p class="notice notice-error" role="alert">{error_message(&error)}</p>
+        }
+        .into_any()
+    } else {
+        view! {
+            <div class="notice notice-error" role="alert">
+                <h2>"We couldn't load this page"</h2>
+                <p>{error_message(&error)}</p>
+            </div>
+        }
+        .into_any()
+    }
+}
+
+/// `t` as "23 Nov 2026, 14:05 UTC", or "never".
+pub fn admin_time(at: Option<i64>) -> String {
+    at.map(crate::components::clock::utc_date_time)
+        .unwrap_or_else(|| "never".to_owned())
+}

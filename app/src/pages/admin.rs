@@ -1,0 +1,7 @@
+//! The admin panel: staff sign-in, the dashboard, the audit log and the team. Every page is
+//! wrapped in `AdminLayout`, and shows `AdminRefusal` when its server function refuses.
+
+pub mod admin_sign_in_page;
+pub mod audit_log_page;
+pub mod dashboard_page;
+pub mod team_page;
