@@ -26,6 +26,7 @@ use pages::admin::{
     admin_sign_in_page::AdminSignInPage, audit_log_page::AuditLogPage,
     dashboard_page::DashboardPage, team_page::TeamPage,
 };
+use pages::admin::{order_page::OrderPage as AdminOrderPage, orders_page::OrdersPage};
 use pages::catalogue::{country_page::CountryPage, plan_page::PlanPage, region_page::RegionPage};
 use pages::home::home_page::HomePage;
 use pages::my_esims::{
@@ -82,6 +83,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/sign-in") view=AdminSignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/team") view=TeamPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/orders") view=OrdersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/orders/:id") view=AdminOrderPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

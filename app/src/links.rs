@@ -1,4 +1,5 @@
-//! Building links on this site: query values, eSIM pages, and sign-in links that come back.
+//! Building links on this site: query values, eSIM pages, admin order pages, and sign-in links
+//! that come back.
 
 /// Percent-encodes `text` for a query value; `/` stays as it is so paths remain readable.
 pub fn query_value(text: &str) -> String {
@@ -8,6 +9,11 @@ pub fn query_value(text: &str) -> String {
 /// `/my-esims/{iccid}`, with the ICCID encoded as one path segment.
 pub fn esim_href(iccid: &str) -> String {
     format!("/my-esims/{}", encode(iccid, false))
+}
+
+/// `/admin/orders/{id}`, the admin's page of one order, with the id encoded as one path segment.
+pub fn admin_order_href(order_id: &str) -> String {
+    format!("/admin/orders/{}", encode(order_id, false))
 }
 
 /// The sign-in page, returning to `next` (a path on this site) once signed in.
@@ -51,5 +57,6 @@ mod tests {
         );
         assert_eq!(esim_href("../x"), "/my-esims/..%2Fx");
         assert_eq!(sign_in_href("/my-esims"), "/sign-in?next=/my-esims");
+        assert_eq!(admin_order_href("ord_1/2"), "/admin/orders/ord_1%2F2");
     }
 }

@@ -5,10 +5,10 @@ use crate::support::{spawn_app_configured, TestApp};
 use store::admin::AdminRole;
 use tern::config::AdminBootstrap;
 
-const OWNER_EMAIL: &str = "owner@tern.test";
-const OWNER_PASSWORD: &str = "owner password 1234";
-const SUPPORT_EMAIL: &str = "support@tern.test";
-const SUPPORT_PASSWORD: &str = "support password 1234";
+pub(crate) const OWNER_EMAIL: &str = "owner@tern.test";
+pub(crate) const OWNER_PASSWORD: &str = "owner password 1234";
+pub(crate) const SUPPORT_EMAIL: &str = "support@tern.test";
+pub(crate) const SUPPORT_PASSWORD: &str = "support password 1234";
 
 const PAGES: [&str; 3] = ["/admin", "/admin/audit", "/admin/team"];
 /// Every admin server function that needs a signed-in admin, with a valid form.
@@ -27,10 +27,10 @@ const FUNCTIONS: [(&str, &[(&str, &str)]); 6] = [
         ],
     ),
 ];
-const SIGN_IN_REQUIRED: &str = "Please sign in to the admin panel.";
+pub(crate) const SIGN_IN_REQUIRED: &str = "Please sign in to the admin panel.";
 
 /// Tern with the first owner created from TERN_ADMIN_EMAIL and TERN_ADMIN_PASSWORD.
-async fn app_with_owner() -> TestApp {
+pub(crate) async fn app_with_owner() -> TestApp {
     spawn_app_configured(&["esimfx"], |settings| {
         settings.admin = AdminBootstrap {
             email: Some(OWNER_EMAIL.into()),
@@ -66,7 +66,7 @@ async fn sign_in_attempt(
 }
 
 /// Signs in and returns the `Cookie` header value for the admin session.
-async fn admin_cookie(app: &TestApp, email: &str, password: &str) -> String {
+pub(crate) async fn admin_cookie(app: &TestApp, email: &str, password: &str) -> String {
     let (status, body, cookie) = sign_in_attempt(app, email, password).await;
     assert_eq!(status, 200, "{body}");
     let cookie = cookie.expect("a session cookie");
@@ -77,7 +77,7 @@ async fn admin_cookie(app: &TestApp, email: &str, password: &str) -> String {
     cookie.split(';').next().unwrap().to_owned()
 }
 
-async fn support_cookie(app: &TestApp) -> String {
+pub(crate) async fn support_cookie(app: &TestApp) -> String {
     store::admin::create_admin(
         &app.db,
         SUPPORT_EMAIL,
@@ -94,7 +94,7 @@ async fn admin_count(app: &TestApp) -> i64 {
     app.scalar("SELECT COUNT(*) FROM admins").await
 }
 
-fn json(body: &str) -> serde_json::Value {
+pub(crate) fn json(body: &str) -> serde_json::Value {
     serde_json::from_str(body).unwrap_or_else(|_| panic!("JSON: {body}"))
 }
 

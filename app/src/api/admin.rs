@@ -5,16 +5,20 @@
 mod create_support_admin;
 mod get_admin_profile;
 mod get_dashboard;
+mod get_order;
 mod list_admins;
 mod list_audit_log;
+mod list_orders;
 mod sign_in_admin;
 mod sign_out_admin;
 
 pub use create_support_admin::*;
 pub use get_admin_profile::*;
 pub use get_dashboard::*;
+pub use get_order::*;
 pub use list_admins::*;
 pub use list_audit_log::*;
+pub use list_orders::*;
 pub use sign_in_admin::*;
 pub use sign_out_admin::*;
 

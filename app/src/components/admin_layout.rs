@@ -13,8 +13,9 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_location, use_navigate};
 
 /// The admin panel's pages, in nav order: (path, label).
-pub const ADMIN_NAV: [(&str, &str); 3] = [
+pub const ADMIN_NAV: [(&str, &str); 4] = [
     ("/admin", "Dashboard"),
+    ("/admin/orders", "Orders"),
     ("/admin/audit", "Audit log"),
     ("/admin/team", "Team"),
 ];

@@ -4,4 +4,6 @@
 pub mod admin_sign_in_page;
 pub mod audit_log_page;
 pub mod dashboard_page;
+pub mod order_page;
+pub mod orders_page;
 pub mod team_page;

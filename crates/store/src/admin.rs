@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod dashboard;
+pub mod orders;
 mod password;
 pub mod sessions;
 

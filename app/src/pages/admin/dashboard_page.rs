@@ -114,7 +114,7 @@ fn Attention(orders: Vec<AttentionOrder>) -> impl IntoView {
                 <tbody>
                     {orders.into_iter().map(|order| view! {
                         <tr>
-                            <td><code>{order.id}</code></td>
+                            <td><a href=crate::links::admin_order_href(&order.id)><code>{order.id.clone()}</code></a></td>
                             <td>{order.reason}</td>
                             <td>{status_label(&order.status)}</td>
                             <td>{order.plan_title}</td>
