@@ -124,6 +124,8 @@ pub async fn spawn_app_configured(
     deliver_webhooks_to(&sandbox, &base_url);
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        // A request that never gets an answer fails the test instead of hanging the suite.
+        .timeout(Duration::from_secs(60))
         .build()
         .unwrap();
     TestApp {

@@ -19,6 +19,9 @@ pub struct Db {
     pool: AnyPool,
     backend: Backend,
     cache: std::sync::Arc<crate::catalogue::ReadCache>,
+    /// Held while the listed plans are recomputed: syncs of several providers finish side by
+    /// side, and each relisting must see the last one's result.
+    relisting: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Db {
@@ -54,6 +57,7 @@ impl Db {
             pool,
             backend,
             cache: Default::default(),
+            relisting: Default::default(),
         })
     }
 
@@ -74,6 +78,11 @@ impl Db {
     }
 
     /// In-memory copies of catalogue reads, shared by every clone of this `Db`.
+    /// One relisting at a time on this database; see [`crate::routing::relist`].
+    pub(crate) async fn relisting(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.relisting.lock().await
+    }
+
     pub fn cache(&self) -> &crate::catalogue::ReadCache {
         &self.cache
     }

@@ -43,8 +43,7 @@ fn read(row: &AnyRow) -> anyhow::Result<Row_> {
 pub async fn relist(db: &Db) -> anyhow::Result<usize> {
     // Syncs of several providers finish side by side; each relist must see the last one's result,
     // or two plans of one offer could both stay listed.
-    static RELISTING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-    let _one_at_a_time = RELISTING.lock().await;
+    let _one_at_a_time = db.relisting().await;
     let rows = sqlx::query(&format!(
         "SELECT {CANDIDATE_COLUMNS} FROM plans WHERE active = TRUE"
     ))
