@@ -60,7 +60,7 @@ pub async fn refresh(
     let (status, packages) = match fetched {
         Ok(fetched) => fetched,
         Err(error) => {
-            record_failure(db, iccid, &error).await?;
+            record_failure(db, iccid, &error, now).await?;
             return Ok(RefreshOutcome::ProviderFailed(error));
         }
     };
@@ -124,8 +124,14 @@ async fn store_package(
 }
 
 /// Counts the failure and schedules the next attempt with backoff, in one statement, so the
-/// count and the schedule are never seen apart.
-async fn record_failure(db: &Db, iccid: &str, error: &ProviderError) -> anyhow::Result<()> {
+/// count and the schedule are never seen apart. A failure of a refresh that began before the
+/// last successful one is stale and changes nothing.
+async fn record_failure(
+    db: &Db,
+    iccid: &str,
+    error: &ProviderError,
+    started: i64,
+) -> anyhow::Result<()> {
     let failures: i64 = sqlx::query("SELECT sync_failures FROM esims WHERE iccid = $1")
         .bind(iccid)
         .fetch_one(db.pool())
@@ -135,11 +141,12 @@ async fn record_failure(db: &Db, iccid: &str, error: &ProviderError) -> anyhow::
     let delay = backoff(Duration::from_secs(30), (failures + 1) as u32);
     sqlx::query(
         "UPDATE esims SET sync_failures = sync_failures + 1, last_sync_error = $1, next_sync_at = $2
-         WHERE iccid = $3",
+         WHERE iccid = $3 AND COALESCE(synced_at, 0) <= $4",
     )
     .bind(error.to_string())
     .bind(now_millis() + delay.as_millis() as i64)
     .bind(iccid)
+    .bind(started)
     .execute(db.pool())
     .await
     .context("Failed to record a refresh failure")?;
