@@ -1,6 +1,7 @@
 //! Integration tests: the real application on port 0, its own database, the eSIMfx sandbox over HTTP.
 
 mod admin;
+mod admin_order_actions;
 mod admin_orders;
 mod catalogue_pages;
 mod catalogue_sync;

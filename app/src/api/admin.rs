@@ -9,6 +9,11 @@ mod get_order;
 mod list_admins;
 mod list_audit_log;
 mod list_orders;
+mod new_action_id;
+mod refund_order;
+mod resend_esim_email;
+mod resolve_order;
+mod retry_order;
 mod sign_in_admin;
 mod sign_out_admin;
 
@@ -19,6 +24,11 @@ pub use get_order::*;
 pub use list_admins::*;
 pub use list_audit_log::*;
 pub use list_orders::*;
+pub use new_action_id::*;
+pub use refund_order::*;
+pub use resend_esim_email::*;
+pub use resolve_order::*;
+pub use retry_order::*;
 pub use sign_in_admin::*;
 pub use sign_out_admin::*;
 
@@ -37,4 +47,32 @@ pub fn is_admin_sign_in_required(error: &ServerFnError) -> bool {
 /// Whether the error says the admin's role does not allow this.
 pub fn is_admin_forbidden(error: &ServerFnError) -> bool {
     matches!(error, ServerFnError::ServerError(message) if message == ADMIN_FORBIDDEN)
+}
+
+/// An order action's error for the browser: its own words, or nothing internal.
+#[cfg(feature = "ssr")]
+fn order_action_error(error: store::admin::order_actions::OrderActionError) -> ServerFnError {
+    use store::admin::order_actions::OrderActionError;
+    match error {
+        OrderActionError::Unexpected(error) => crate::state::internal(error),
+        expected => ServerFnError::new(expected.to_string()),
+    }
+}
+
+/// Answers an order action's plain form post: the order with `?done=<action>`, or its
+/// confirmation again with the error.
+#[cfg(feature = "ssr")]
+fn answer_order_action(
+    result: Result<String, ServerFnError>,
+    server_fn_path: &str,
+    order_id: &str,
+    action: store::admin::order_actions::OrderAction,
+) -> Result<String, ServerFnError> {
+    let order = crate::links::admin_order_href(order_id);
+    crate::form_post::answer_plain_post(
+        result,
+        server_fn_path,
+        &format!("{order}?confirm={}", action.as_str()),
+        |_| format!("{order}?done={}", action.as_str()),
+    )
 }

@@ -237,10 +237,21 @@ pub struct OrderDetail {
     pub iccid: Option<String>,
     /// Set on a top-up: the eSIM it adds data to.
     pub topup_iccid: Option<String>,
+    /// Set once an admin marked the order resolved: when, who and why.
+    pub resolved: Option<Resolution>,
     /// Oldest first.
     pub timeline: Vec<OrderEvent>,
     pub jobs: Vec<OrderJob>,
     pub emails: Vec<OrderEmail>,
+}
+
+/// An admin's note that an order needs nothing more.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resolution {
+    pub at: i64,
+    /// The admin's name.
+    pub by: String,
+    pub note: String,
 }
 
 /// One line of an order's timeline.

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod dashboard;
+pub mod order_actions;
 pub mod orders;
 mod password;
 pub mod sessions;
@@ -29,5 +30,42 @@ pub(crate) mod test_db {
             .expect("test database opens");
         db.migrate().await.expect("migrations run");
         db
+    }
+
+    /// A stored order in `status` (with its plan), paid an hour before `paid_at`; its id.
+    pub async fn order(db: &Db, status: &str, paid_at: i64) -> String {
+        let plan = crate::ids::new_id("pln");
+        sqlx::query(
+            "INSERT INTO plans (id, provider, provider_product_id, name, coverage_count, validity_days,
+               currency, wholesale_minor, retail_minor, networks, content_hash, active, created_at, updated_at)
+             VALUES ($1, 'esimfx', $1, 'Japan 1 GB', 1, 7, 'USD', 300, 450, '', '', TRUE, 0, 0)",
+        )
+        .bind(&plan)
+        .execute(db.pool())
+        .await
+        .expect("plan stored");
+        let id = crate::ids::new_id("ord");
+        sqlx::query(
+            "INSERT INTO orders (id, access_token, email, plan_id, plan_title, provider, provider_product_id,
+               kind, currency, amount_minor, wholesale_minor, status, created_at, updated_at)
+             VALUES ($1, $1, 'sarah@example.com', $2, 'Japan 1 GB', 'esimfx', $2, 'new', 'USD', 450, 300, $3, 0, 0)",
+        )
+        .bind(&id)
+        .bind(&plan)
+        .bind(status)
+        .execute(db.pool())
+        .await
+        .expect("order stored");
+        sqlx::query(
+            "INSERT INTO order_events (id, order_id, at, kind, to_status, message)
+             VALUES ($1, $2, $3, 'status', 'paid', 'Paid')",
+        )
+        .bind(crate::ids::new_id("oev"))
+        .bind(&id)
+        .bind(paid_at - 3_600_000)
+        .execute(db.pool())
+        .await
+        .expect("event stored");
+        id
     }
 }

@@ -5,7 +5,7 @@ mod fulfilment;
 mod payment;
 mod provider_request;
 mod provision;
-mod record;
+pub(crate) mod record;
 mod reservation;
 mod timeline;
 mod view;

@@ -1,21 +1,85 @@
 //! `/admin/orders/{id}`: one order as an operator needs it — the facts (amounts with wholesale
-//! and margin, provider and payment references, the eSIM), then the whole timeline oldest first
-//! (routing and provider notes say why the order went where it went), then its background jobs
-//! and its emails.
+//! and margin, provider and payment references, the eSIM), the actions (retry fulfilment, refund,
+//! mark resolved, resend the eSIM email), then the whole timeline oldest first (routing and
+//! provider notes say why the order went where it went), then its background jobs and its emails.
+//!
+//! Each action asks first: its button links to `?confirm=<action>`, which shows what will happen
+//! and a form carrying a fresh action id, so the action runs once however often it is sent. With
+//! or without JavaScript the page then shows `?done=<action>`.
 
-use crate::api::admin::get_order;
+use crate::api::admin::{
+    get_order, new_action_id, RefundOrder, ResendEsimEmail, ResolveOrder, RetryOrder,
+};
+use crate::api::my_esim::error_message;
 use crate::components::admin_layout::{admin_time, AdminLayout, AdminRefusal};
 use crate::components::status::set_not_found;
 use crate::links::admin_order_href;
 use domain::admin::{OrderDetail, OrderEmail, OrderEvent, OrderJob};
+use domain::OrderStatus;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+/// The page's four actions, created once so that a plain form post's error reaches them.
+#[derive(Clone, Copy)]
+struct Actions {
+    retry: ServerAction<RetryOrder>,
+    refund: ServerAction<RefundOrder>,
+    resolve: ServerAction<ResolveOrder>,
+    resend: ServerAction<ResendEsimEmail>,
+}
+
+impl Actions {
+    /// Changes each time an action finishes, so the order is read again.
+    fn version(&self) -> usize {
+        self.retry.version().get()
+            + self.refund.version().get()
+            + self.resolve.version().get()
+            + self.resend.version().get()
+    }
+}
 
 #[component]
 pub fn OrderPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let order = Resource::new(id, get_order);
+    let actions = Actions {
+        retry: ServerAction::<RetryOrder>::new(),
+        refund: ServerAction::<RefundOrder>::new(),
+        resolve: ServerAction::<ResolveOrder>::new(),
+        resend: ServerAction::<ResendEsimEmail>::new(),
+    };
+    // With JavaScript, a finished action shows its outcome the way a plain form post does.
+    let finished = [
+        (
+            "retry_fulfilment",
+            Signal::derive(move || actions.retry.value().get().is_some_and(|r| r.is_ok())),
+        ),
+        (
+            "refund",
+            Signal::derive(move || actions.refund.value().get().is_some_and(|r| r.is_ok())),
+        ),
+        (
+            "resolve",
+            Signal::derive(move || actions.resolve.value().get().is_some_and(|r| r.is_ok())),
+        ),
+        (
+            "resend_esim_email",
+            Signal::derive(move || actions.resend.value().get().is_some_and(|r| r.is_ok())),
+        ),
+    ];
+    for (action, done) in finished {
+        let navigate = use_navigate();
+        Effect::new(move |_| {
+            if done.get() {
+                let id = params.read_untracked().get("id").unwrap_or_default();
+                navigate(
+                    &format!("{}?done={action}", admin_order_href(&id)),
+                    Default::default(),
+                );
+            }
+        });
+    }
+    let order = Resource::new(move || (id(), actions.version()), |(id, _)| get_order(id));
     view! {
         <AdminLayout title="Order">
             <header class="page-header">
@@ -25,7 +89,7 @@ pub fn OrderPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match order.await {
-                        Ok(Some(order)) => view! { <OrderView order/> }.into_any(),
+                        Ok(Some(order)) => view! { <OrderView order actions/> }.into_any(),
                         Ok(None) => {
                             set_not_found();
                             view! { <p class="notice" role="alert">"No order has this id."</p> }
@@ -41,8 +105,161 @@ pub fn OrderPage() -> impl IntoView {
     }
 }
 
+/// What `?done=<action>` says.
+fn done_message(action: &str) -> Option<&'static str> {
+    match action {
+        "retry_fulfilment" => Some("Fulfilment is running again."),
+        "refund" => Some("The refund has started."),
+        "resolve" => Some("The order is marked resolved."),
+        "resend_esim_email" => Some("The eSIM email is on its way again."),
+        _ => None,
+    }
+}
+
+/// The actions this order's state allows, as `(action, button label)`.
+fn available_actions(order: &OrderDetail) -> Vec<(&'static str, &'static str)> {
+    let mut actions = Vec::new();
+    if matches!(order.status, OrderStatus::Paid | OrderStatus::Provisioning) {
+        actions.push(("retry_fulfilment", "Retry fulfilment"));
+    }
+    if matches!(
+        order.status,
+        OrderStatus::Paid | OrderStatus::Provisioning | OrderStatus::Ready
+    ) {
+        actions.push(("refund", "Refund"));
+    }
+    if order.status == OrderStatus::Ready && order.topup_iccid.is_none() {
+        actions.push(("resend_esim_email", "Resend eSIM email"));
+    }
+    actions.push(("resolve", "Mark resolved"));
+    actions
+}
+
 #[component]
-fn OrderView(order: OrderDetail) -> impl IntoView {
+fn OrderActions(order: OrderDetail, actions: Actions) -> impl IntoView {
+    let query = use_query_map();
+    let confirm = move || query.read().get("confirm").filter(|v| !v.is_empty());
+    let done = move || {
+        query
+            .read()
+            .get("done")
+            .and_then(|done| done_message(&done))
+    };
+    let href = admin_order_href(&order.id);
+    let buttons = available_actions(&order);
+    let buttons = move || {
+        buttons
+            .iter()
+            .map(|(action, label)| {
+                let link = format!("{href}?confirm={action}");
+                view! { <a class="button button-secondary" href=link>{*label}</a> " " }
+            })
+            .collect_view()
+    };
+    view! {
+        <section class="section" aria-labelledby="actions">
+            <h2 id="actions">"Actions"</h2>
+            {move || done().map(|message| view! {
+                <p class="notice notice-ok" role="status">{message}</p>
+            })}
+            {move || match confirm() {
+                Some(action) => view! { <Confirm order=order.clone() action actions/> }.into_any(),
+                None => view! { <p class="admin-actions">{buttons()}</p> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// The confirmation step of one action: what it will do, then the form that does it.
+#[component]
+fn Confirm(order: OrderDetail, action: String, actions: Actions) -> impl IntoView {
+    let action_id = Resource::new(move || actions.version(), |_| new_action_id());
+    let cancel = admin_order_href(&order.id);
+    let id = order.id.clone();
+    let hidden = move |action_id: String| {
+        view! {
+            <input type="hidden" name="order_id" value=id.clone()/>
+            <input type="hidden" name="action_id" value=action_id/>
+        }
+    };
+    let error_of = move |error: Option<ServerFnError>| {
+        error.map(|error| view! { <p class="field-error" role="alert">{error_message(&error)}</p> })
+    };
+    let amount = order.amount.to_string();
+    let email = order.email.clone();
+    let form = move |action_id: String| {
+        match action.as_str() {
+        "retry_fulfilment" => view! {
+            <ActionForm action=actions.retry>
+                <p>"Runs this order's fulfilment at its provider again now. The provider order carries the same idempotency key, so no second eSIM is issued."</p>
+                {hidden(action_id)}
+                {move || error_of(actions.retry.value().get().and_then(Result::err))}
+                <button type="submit">"Confirm retry"</button>
+            </ActionForm>
+        }
+        .into_any(),
+        "refund" => view! {
+            <ActionForm action=actions.refund>
+                <p>"Refunds " <strong data-testid="refund-amount">{amount.clone()}</strong>
+                   " to the traveller in full. An order still without its eSIM fails; a delivered eSIM's package is ended at the provider where it allows it."</p>
+                {hidden(action_id)}
+                <label for="refund-reason">"Reason"</label>
+                <input id="refund-reason" name="reason" type="text" required maxlength="1000"/>
+                {move || error_of(actions.refund.value().get().and_then(Result::err))}
+                <button type="submit">{format!("Confirm refund of {amount}")}</button>
+            </ActionForm>
+        }
+        .into_any(),
+        "resolve" => view! {
+            <ActionForm action=actions.resolve>
+                <p>"Marks the order resolved: it leaves the dashboard's list of orders that need a person."</p>
+                {hidden(action_id)}
+                <label for="resolve-note">"Note"</label>
+                <textarea id="resolve-note" name="note" required maxlength="1000"></textarea>
+                {move || error_of(actions.resolve.value().get().and_then(Result::err))}
+                <button type="submit">"Confirm resolved"</button>
+            </ActionForm>
+        }
+        .into_any(),
+        "resend_esim_email" => view! {
+            <ActionForm action=actions.resend>
+                <p>"Sends the eSIM email (install QR code and manual codes) to " <strong>{email.clone()}</strong> " again."</p>
+                {hidden(action_id)}
+                {move || error_of(actions.resend.value().get().and_then(Result::err))}
+                <button type="submit">"Confirm resend"</button>
+            </ActionForm>
+        }
+        .into_any(),
+        _ => view! { <p class="notice" role="alert">"There is no such action."</p> }.into_any(),
+    }
+    };
+    view! {
+        <div class="form-card" data-testid="confirm-action">
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {
+                    let form = form.clone();
+                    move || {
+                        let form = form.clone();
+                        Suspend::new(async move {
+                            match action_id.await {
+                                Ok(action_id) => form(action_id).into_any(),
+                                Err(error) => view! {
+                                    <p class="field-error" role="alert">{error_message(&error)}</p>
+                                }
+                                .into_any(),
+                            }
+                        })
+                    }
+                }
+            </Suspense>
+            <p><a href=cancel>"Cancel"</a></p>
+        </div>
+    }
+}
+
+#[component]
+fn OrderView(order: OrderDetail, actions: Actions) -> impl IntoView {
+    let for_actions = order.clone();
     let provider_status = order
         .provider_status
         .map(|status| format!("{status} (asked {} times)", order.provider_checks));
@@ -76,6 +293,17 @@ fn OrderView(order: OrderDetail) -> impl IntoView {
         ("Payment intent", order.payment_intent),
         ("ICCID", order.iccid),
         ("Tops up ICCID", order.topup_iccid),
+        (
+            "Resolved",
+            order.resolved.map(|resolved| {
+                format!(
+                    "{} by {}: {}",
+                    admin_time(Some(resolved.at)),
+                    resolved.by,
+                    resolved.note
+                )
+            }),
+        ),
     ];
     view! {
         <section class="section" aria-labelledby="summary">
@@ -89,6 +317,7 @@ fn OrderView(order: OrderDetail) -> impl IntoView {
                 }).collect_view()}
             </dl>
         </section>
+        <OrderActions order=for_actions actions/>
         <section class="section" aria-labelledby="timeline">
             <h2 id="timeline">"Timeline"</h2>
             <Timeline events=order.timeline/>

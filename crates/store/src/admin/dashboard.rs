@@ -100,16 +100,17 @@ async fn by_status(db: &Db) -> anyhow::Result<Vec<StatusCount>> {
 }
 
 /// Failed and refunding orders, paid orders still without an eSIM after
-/// [`STUCK_AFTER_MINUTES`], and orders whose background job gave up.
+/// [`STUCK_AFTER_MINUTES`], and orders whose background job gave up; not those an admin marked
+/// resolved.
 async fn attention(db: &Db, now: i64) -> anyhow::Result<Vec<AttentionOrder>> {
     let rows = sqlx::query(
         "SELECT o.id, o.email, o.plan_title, o.provider, o.status, o.currency, o.amount_minor, o.updated_at,
            (SELECT MIN(j.kind) FROM jobs j WHERE j.subject = o.id AND j.state = 'dead') AS dead_job
          FROM orders o
-         WHERE o.status IN ('failed', 'refunding')
+         WHERE o.resolved_at IS NULL AND (o.status IN ('failed', 'refunding')
             OR (o.status IN ('paid', 'provisioning') AND EXISTS (
                   SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.to_status = 'paid' AND e.at < $1))
-            OR EXISTS (SELECT 1 FROM jobs j WHERE j.subject = o.id AND j.state = 'dead')
+            OR EXISTS (SELECT 1 FROM jobs j WHERE j.subject = o.id AND j.state = 'dead'))
          ORDER BY o.updated_at LIMIT $2",
     )
     .bind(now - STUCK_AFTER_MINUTES * MINUTE)
@@ -263,5 +264,32 @@ mod tests {
         assert_eq!(dashboard.today.orders, 0);
         assert!(dashboard.today.revenue.is_empty());
         assert!(dashboard.attention.is_empty() && dashboard.providers.is_empty());
+    }
+
+    #[tokio::test]
+    async fn resolved_orders_leave_the_attention_list() {
+        let db = crate::admin::test_db::fresh().await;
+        let now = crate::clock::now_millis();
+        let failed = crate::admin::test_db::order(&db, "failed", now).await;
+        let stuck = crate::admin::test_db::order(&db, "provisioning", now).await;
+        crate::admin::test_db::order(&db, "ready", now).await;
+        let listed = |dashboard: Dashboard| {
+            let mut ids: Vec<String> = dashboard.attention.into_iter().map(|o| o.id).collect();
+            ids.sort();
+            ids
+        };
+        let mut both = vec![failed.clone(), stuck.clone()];
+        both.sort();
+        let before = load(&db, &Providers::new(), now).await.unwrap();
+        assert_eq!(listed(before), both);
+
+        sqlx::query("UPDATE orders SET resolved_at = $1, resolved_by = 'Ada', resolved_note = 'Refunded by hand' WHERE id = $2")
+            .bind(now)
+            .bind(&failed)
+            .execute(db.pool())
+            .await
+            .unwrap();
+        let after = load(&db, &Providers::new(), now).await.unwrap();
+        assert_eq!(listed(after), [stuck]);
     }
 }

@@ -4,7 +4,9 @@
 
 use crate::Db;
 use anyhow::Context;
-use domain::admin::{OrderDetail, OrderEmail, OrderEvent, OrderJob, OrderRow, OrdersPage};
+use domain::admin::{
+    OrderDetail, OrderEmail, OrderEvent, OrderJob, OrderRow, OrdersPage, Resolution,
+};
 use domain::{Currency, Money, OrderStatus};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -306,8 +308,25 @@ pub async fn detail(db: &Db, order_id: &str) -> anyhow::Result<Option<OrderDetai
             message: entry.message,
         })
         .collect();
+    let resolved = sqlx::query(
+        "SELECT resolved_at, resolved_by, resolved_note FROM orders WHERE id = $1 AND resolved_at IS NOT NULL",
+    )
+    .bind(&order.id)
+    .fetch_optional(db.pool())
+    .await
+    .context("Failed to load the order's resolution")?
+    .map(|row| {
+        Ok::<_, sqlx::Error>(Resolution {
+            at: row.try_get("resolved_at")?,
+            by: row.try_get::<Option<String>, _>("resolved_by")?.unwrap_or_default(),
+            note: row.try_get::<Option<String>, _>("resolved_note")?.unwrap_or_default(),
+        })
+    })
+    .transpose()
+    .context("Failed to read the order's resolution")?;
     let currency = order.currency;
     Ok(Some(OrderDetail {
+        resolved,
         timeline,
         jobs: jobs(db, &order.id).await?,
         emails: emails(db, &order.id).await?,

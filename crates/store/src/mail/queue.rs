@@ -1,7 +1,7 @@
 //! Email that is not tied to an order's own jobs (sign-in links, usage alerts, top-up receipts):
 //! stored first, then sent by the durable `send_email` job, so a crash or an SMTP outage loses nothing.
 
-use super::{Mailer, OutgoingEmail, Rendered};
+use super::{InlineImage, Mailer, OutgoingEmail, Rendered};
 use crate::clock::now_millis;
 use crate::jobs::{self, ClaimedJob};
 use crate::{ids, Db};
@@ -53,7 +53,7 @@ pub async fn deliver(
     retry_base: Duration,
 ) -> anyhow::Result<()> {
     let row = sqlx::query(
-        "SELECT id, recipient, subject, text_body, html_body, sent_at FROM emails WHERE id = $1",
+        "SELECT id, order_id, recipient, subject, text_body, html_body, sent_at FROM emails WHERE id = $1",
     )
     .bind(&job.subject)
     .fetch_optional(db.pool())
@@ -65,13 +65,21 @@ pub async fn deliver(
     if row.try_get::<Option<i64>, _>("sent_at")?.is_some() {
         return jobs::complete(db, job).await;
     }
+    let html_body: String = row.try_get("html_body")?;
+    let order_id: Option<String> = row.try_get("order_id")?;
+    let inline_images = match order_id {
+        Some(order_id) if html_body.contains(&format!("cid:{}", super::QR_CONTENT_ID)) => {
+            install_qr(db, &order_id).await?
+        }
+        _ => Vec::new(),
+    };
     let email = OutgoingEmail {
         id: row.try_get("id")?,
         recipient: row.try_get("recipient")?,
         subject: row.try_get("subject")?,
         text_body: row.try_get("text_body")?,
-        html_body: row.try_get("html_body")?,
-        inline_images: Vec::new(),
+        html_body,
+        inline_images,
     };
     match mailer.send(&email).await {
         Ok(()) => {
@@ -94,4 +102,18 @@ pub async fn deliver(
         }
         Err(error) => jobs::give_up(db, job, &error.to_string()).await,
     }
+}
+
+/// The install QR of an order's eSIM, for a stored message that shows it (a resent eSIM email).
+async fn install_qr(db: &Db, order_id: &str) -> anyhow::Result<Vec<InlineImage>> {
+    let Some(code) = crate::orders::load(db, order_id)
+        .await?
+        .and_then(|order| order.activation)
+    else {
+        return Ok(Vec::new());
+    };
+    Ok(vec![InlineImage {
+        content_id: super::QR_CONTENT_ID.into(),
+        png: crate::qr::png(&code.lpa(), 8)?,
+    }])
 }
