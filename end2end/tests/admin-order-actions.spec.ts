@@ -3,10 +3,7 @@
 // it through the confirmation step (which shows the amount) and sees it refunding, then refunded.
 // Runs with JavaScript on and off.
 import { expect, test } from "@playwright/test";
-import { buyEsim, uniqueEmail } from "./support";
-
-const OWNER_EMAIL = "owner@tern.test";
-const OWNER_PASSWORD = "e2e owner password";
+import { adminSignIn, buyEsim, uniqueEmail } from "./support";
 
 test("the owner refunds a traveller's order after confirming the amount", async ({ page }) => {
   const email = uniqueEmail("admin-refund");
@@ -14,11 +11,7 @@ test("the owner refunds a traveller's order after confirming the amount", async 
   const orderId = new URL(page.url()).pathname.split("/").pop() ?? "";
   expect(orderId).toMatch(/^ord_/);
 
-  await page.goto("/admin/sign-in");
-  await page.getByLabel("Email").fill(OWNER_EMAIL);
-  await page.getByLabel("Password").fill(OWNER_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/admin$/);
+  await adminSignIn(page);
 
   await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Orders" }).click();
   await page.getByLabel("Order id, email or ICCID").fill(email);

@@ -2,10 +2,7 @@
 // TERN_ADMIN_EMAIL and TERN_ADMIN_PASSWORD) finds the order by the traveller's email on
 // /admin/orders, opens it and reads its timeline. Runs with JavaScript on and off.
 import { expect, test } from "@playwright/test";
-import { buyEsim, uniqueEmail } from "./support";
-
-const OWNER_EMAIL = "owner@tern.test";
-const OWNER_PASSWORD = "e2e owner password";
+import { adminSignIn, buyEsim, uniqueEmail } from "./support";
 
 test("the owner finds a traveller's order by email and reads its timeline", async ({ page }) => {
   const email = uniqueEmail("admin-orders");
@@ -15,11 +12,7 @@ test("the owner finds a traveller's order by email and reads its timeline", asyn
 
   await page.goto("/admin/orders");
   await expect(page.getByRole("heading", { name: "Sign in to the admin panel" })).toBeVisible();
-  await page.goto("/admin/sign-in");
-  await page.getByLabel("Email").fill(OWNER_EMAIL);
-  await page.getByLabel("Password").fill(OWNER_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/admin$/);
+  await adminSignIn(page);
 
   await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Orders" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Orders" })).toBeVisible();

@@ -1,20 +1,8 @@
 // The admin panel: the owner (created at start-up by scripts/e2e-server from TERN_ADMIN_EMAIL and
 // TERN_ADMIN_PASSWORD) signs in, reads the dashboard, adds a support account and signs out; the
 // support admin can sign in but is refused when adding an account. Runs with JavaScript on and off.
-import { expect, Page, test } from "@playwright/test";
-import { uniqueEmail } from "./support";
-
-const OWNER_EMAIL = "owner@tern.test";
-const OWNER_PASSWORD = "e2e owner password";
-
-async function adminSignIn(page: Page, email: string, password: string) {
-  await page.goto("/admin/sign-in");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/admin$/);
-  await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
-}
+import { expect, test } from "@playwright/test";
+import { adminSignIn, uniqueEmail } from "./support";
 
 test("an admin page asks a visitor to sign in", async ({ page }) => {
   await page.goto("/admin/team");
@@ -24,7 +12,7 @@ test("an admin page asks a visitor to sign in", async ({ page }) => {
 });
 
 test("the owner adds a support account, who is refused the same", async ({ page }) => {
-  await adminSignIn(page, OWNER_EMAIL, OWNER_PASSWORD);
+  await adminSignIn(page);
   await expect(page.getByTestId("admin-name")).toHaveText("Owner");
   await expect(page.getByTestId("sales-today")).toContainText(/\d+ orders?/);
   const providers = page.getByTestId("provider-row");

@@ -92,3 +92,17 @@ export async function sandboxEsim(request: APIRequestContext, iccid: string) {
   const sandbox = await esimfxSandbox(request);
   return (await request.get(`${sandbox}/_sandbox/esims/${iccid}`)).json();
 }
+
+/** The owner scripts/e2e-server creates at start-up (TERN_ADMIN_EMAIL, TERN_ADMIN_PASSWORD). */
+export const OWNER_EMAIL = "owner@tern.test";
+export const OWNER_PASSWORD = "e2e owner password";
+
+/** Signs in to the admin panel through its form and waits for the dashboard. */
+export async function adminSignIn(page: Page, email = OWNER_EMAIL, password = OWNER_PASSWORD) {
+  await page.goto("/admin/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/admin$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
+}
