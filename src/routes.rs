@@ -25,13 +25,22 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
+/// The app's routes, worked out once per process. Leptos suppresses resource loading
+/// process-wide while it generates them, so generating them again while another instance
+/// (a test's, say) is rendering could leave that render waiting forever.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(
     state: AppState,
     provider_webhooks: ProviderWebhooks,
     dev_sandboxes: DevSandboxes,
     leptos_options: LeptosOptions,
 ) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context = {
         let state = state.clone();
         move || provide_context(state.clone())
