@@ -125,3 +125,21 @@ pub fn admin_time(at: Option<i64>) -> String {
     at.map(crate::components::clock::utc_date_time)
         .unwrap_or_else(|| "never".to_owned())
 }
+
+/// A table of the admin panel: column headings, then the rows given as children, scrolling
+/// sideways on a phone.
+#[component]
+pub fn AdminTable(headings: &'static [&'static str], children: Children) -> impl IntoView {
+    view! {
+        <div class="table-scroll">
+            <table class="admin-table">
+                <thead>
+                    <tr>
+                        {headings.iter().map(|heading| view! { <th scope="col">{*heading}</th> }).collect_view()}
+                    </tr>
+                </thead>
+                <tbody>{children()}</tbody>
+            </table>
+        </div>
+    }
+}

@@ -2,7 +2,7 @@
 //! action (a plain GET form, so it works without JavaScript), 50 lines a page.
 
 use crate::api::admin::{list_audit_log, AuditLogView};
-use crate::components::admin_layout::{admin_time, AdminLayout, AdminRefusal};
+use crate::components::admin_layout::{admin_time, AdminLayout, AdminRefusal, AdminTable};
 use crate::links::query_value;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -88,18 +88,7 @@ fn AuditLog(view: AuditLogView, admin: Option<String>, action: Option<String>) -
             view! { <p class="muted">"Nothing in the log matches."</p> }.into_any()
         } else {
             view! {
-                <div class="table-scroll">
-                    <table class="admin-table">
-                        <thead>
-                            <tr>
-                                <th scope="col">"When"</th>
-                                <th scope="col">"Admin"</th>
-                                <th scope="col">"Action"</th>
-                                <th scope="col">"Subject"</th>
-                                <th scope="col">"Detail"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
+                <AdminTable headings=&["When", "Admin", "Action", "Subject", "Detail"]>
                             {page.entries.into_iter().map(|entry| view! {
                                 <tr data-testid="audit-line">
                                     <td>{admin_time(Some(entry.at))}</td>
@@ -109,9 +98,7 @@ fn AuditLog(view: AuditLogView, admin: Option<String>, action: Option<String>) -
                                     <td>{entry.detail}</td>
                                 </tr>
                             }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
+                </AdminTable>
             }.into_any()
         }}
         <nav class="pager" aria-label="Pages">

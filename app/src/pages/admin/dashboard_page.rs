@@ -2,7 +2,7 @@
 //! each provider's health and balance.
 
 use crate::api::admin::get_dashboard;
-use crate::components::admin_layout::{admin_time, AdminLayout, AdminRefusal};
+use crate::components::admin_layout::{admin_time, AdminLayout, AdminRefusal, AdminTable};
 use domain::admin::{AttentionOrder, Balance, Dashboard, ProviderStatus, SalesFigures};
 use domain::{Money, OrderStatus};
 use leptos::prelude::*;
@@ -45,19 +45,14 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                 view! { <p class="muted">"No orders yet."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-scroll">
-                        <table class="admin-table">
-                            <thead><tr><th scope="col">"Status"</th><th scope="col">"Orders"</th></tr></thead>
-                            <tbody>
+                    <AdminTable headings=&["Status", "Orders"]>
                                 {dashboard.by_status.into_iter().map(|row| view! {
                                     <tr>
                                         <td>{status_label(&row.status)}</td>
                                         <td class="number">{row.count}</td>
                                     </tr>
                                 }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                    </AdminTable>
                 }.into_any()
             }}
         </section>
@@ -97,21 +92,7 @@ fn Attention(orders: Vec<AttentionOrder>) -> impl IntoView {
         return view! { <p class="muted">"Nothing needs attention."</p> }.into_any();
     }
     view! {
-        <div class="table-scroll">
-            <table class="admin-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Order"</th>
-                        <th scope="col">"Why"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Plan"</th>
-                        <th scope="col">"Provider"</th>
-                        <th scope="col">"Amount"</th>
-                        <th scope="col">"Email"</th>
-                        <th scope="col">"Last change"</th>
-                    </tr>
-                </thead>
-                <tbody>
+        <AdminTable headings=&["Order", "Why", "Status", "Plan", "Provider", "Amount", "Email", "Last change"]>
                     {orders.into_iter().map(|order| view! {
                         <tr>
                             <td><a href=crate::links::admin_order_href(&order.id)><code>{order.id.clone()}</code></a></td>
@@ -124,9 +105,7 @@ fn Attention(orders: Vec<AttentionOrder>) -> impl IntoView {
                             <td>{admin_time(Some(order.updated_at))}</td>
                         </tr>
                     }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </AdminTable>
     }
     .into_any()
 }
@@ -134,21 +113,7 @@ fn Attention(orders: Vec<AttentionOrder>) -> impl IntoView {
 #[component]
 fn Providers(providers: Vec<ProviderStatus>) -> impl IntoView {
     view! {
-        <div class="table-scroll">
-            <table class="admin-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Provider"</th>
-                        <th scope="col">"Health"</th>
-                        <th scope="col">"Calls"</th>
-                        <th scope="col">"Error rate"</th>
-                        <th scope="col">"Average latency"</th>
-                        <th scope="col">"Last success"</th>
-                        <th scope="col">"Last failure"</th>
-                        <th scope="col">"Balance"</th>
-                    </tr>
-                </thead>
-                <tbody>
+        <AdminTable headings=&["Provider", "Health", "Calls", "Error rate", "Average latency", "Last success", "Last failure", "Balance"]>
                     {providers.into_iter().map(|provider| {
                         let balance = match provider.balance {
                             Balance::Known(money) => money.to_string(),
@@ -174,9 +139,7 @@ fn Providers(providers: Vec<ProviderStatus>) -> impl IntoView {
                             </tr>
                         }
                     }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </AdminTable>
     }
 }
 

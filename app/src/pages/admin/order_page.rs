@@ -11,7 +11,7 @@ use crate::api::admin::{
     get_order, new_action_id, RefundOrder, ResendEsimEmail, ResolveOrder, RetryOrder,
 };
 use crate::api::my_esim::error_message;
-use crate::components::admin_layout::{admin_time, AdminLayout, AdminRefusal};
+use crate::components::admin_layout::{admin_time, AdminLayout, AdminRefusal, AdminTable};
 use crate::components::status::set_not_found;
 use crate::links::admin_order_href;
 use domain::admin::{OrderDetail, OrderEmail, OrderEvent, OrderJob};
@@ -362,18 +362,7 @@ fn Jobs(jobs: Vec<OrderJob>) -> impl IntoView {
         return view! { <p class="muted">"No background jobs."</p> }.into_any();
     }
     view! {
-        <div class="table-scroll">
-            <table class="admin-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Job"</th>
-                        <th scope="col">"State"</th>
-                        <th scope="col">"Attempts"</th>
-                        <th scope="col">"Runs / ran"</th>
-                        <th scope="col">"Last error"</th>
-                    </tr>
-                </thead>
-                <tbody>
+        <AdminTable headings=&["Job", "State", "Attempts", "Runs / ran", "Last error"]>
                     {jobs.into_iter().map(|job| view! {
                         <tr data-testid="job-row">
                             <td>{job.kind}</td>
@@ -383,9 +372,7 @@ fn Jobs(jobs: Vec<OrderJob>) -> impl IntoView {
                             <td>{job.last_error.unwrap_or_default()}</td>
                         </tr>
                     }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </AdminTable>
     }
     .into_any()
 }
@@ -396,18 +383,7 @@ fn Emails(emails: Vec<OrderEmail>) -> impl IntoView {
         return view! { <p class="muted">"No emails."</p> }.into_any();
     }
     view! {
-        <div class="table-scroll">
-            <table class="admin-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Email"</th>
-                        <th scope="col">"Subject"</th>
-                        <th scope="col">"To"</th>
-                        <th scope="col">"Written"</th>
-                        <th scope="col">"Sent"</th>
-                    </tr>
-                </thead>
-                <tbody>
+        <AdminTable headings=&["Email", "Subject", "To", "Written", "Sent"]>
                     {emails.into_iter().map(|email| view! {
                         <tr data-testid="email-row">
                             <td>{email.kind}</td>
@@ -417,9 +393,7 @@ fn Emails(emails: Vec<OrderEmail>) -> impl IntoView {
                             <td>{email.sent_at.map_or_else(|| "not yet".to_owned(), |at| admin_time(Some(at)))}</td>
                         </tr>
                     }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </AdminTable>
     }
     .into_any()
 }

@@ -7,7 +7,7 @@ use crate::api::admin::{
     is_admin_forbidden, is_admin_sign_in_required, list_orders, OrderListView,
 };
 use crate::api::my_esim::error_message;
-use crate::components::admin_layout::{admin_time, AdminLayout, AdminRefusal};
+use crate::components::admin_layout::{admin_time, AdminLayout, AdminRefusal, AdminTable};
 use crate::links::{admin_order_href, query_value};
 use domain::admin::OrdersPage as Results;
 use domain::OrderStatus;
@@ -151,21 +151,7 @@ fn OrderTable(page: Results, search: Search) -> impl IntoView {
             view! { <p class="muted">"No orders match."</p> }.into_any()
         } else {
             view! {
-                <div class="table-scroll">
-                    <table class="admin-table">
-                        <thead>
-                            <tr>
-                                <th scope="col">"Order"</th>
-                                <th scope="col">"Created"</th>
-                                <th scope="col">"Email"</th>
-                                <th scope="col">"Plan"</th>
-                                <th scope="col">"Provider"</th>
-                                <th scope="col">"Status"</th>
-                                <th scope="col">"Amount"</th>
-                                <th scope="col">"ICCID"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
+                <AdminTable headings=&["Order", "Created", "Email", "Plan", "Provider", "Status", "Amount", "ICCID"]>
                             {page.orders.into_iter().map(|order| view! {
                                 <tr data-testid="order-row">
                                     <td><a href=admin_order_href(&order.id)><code>{order.id.clone()}</code></a></td>
@@ -178,9 +164,7 @@ fn OrderTable(page: Results, search: Search) -> impl IntoView {
                                     <td><code>{order.iccid.unwrap_or_default()}</code></td>
                                 </tr>
                             }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
+                </AdminTable>
             }.into_any()
         }}
         <nav class="pager" aria-label="Pages">

@@ -4,7 +4,7 @@
 
 use crate::api::admin::{list_admins, CreateSupportAdmin};
 use crate::api::my_esim::error_message;
-use crate::components::admin_layout::{admin_time, AdminLayout, AdminRefusal};
+use crate::components::admin_layout::{admin_time, AdminLayout, AdminRefusal, AdminTable};
 use domain::admin::TeamMember;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -37,18 +37,7 @@ pub fn TeamPage() -> impl IntoView {
 #[component]
 fn TeamList(members: Vec<TeamMember>) -> impl IntoView {
     view! {
-        <div class="table-scroll">
-            <table class="admin-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Email"</th>
-                        <th scope="col">"Role"</th>
-                        <th scope="col">"Since"</th>
-                        <th scope="col">"Status"</th>
-                    </tr>
-                </thead>
-                <tbody>
+        <AdminTable headings=&["Name", "Email", "Role", "Since", "Status"]>
                     {members.into_iter().map(|member| view! {
                         <tr data-testid="team-member">
                             <td>{member.name}</td>
@@ -58,9 +47,7 @@ fn TeamList(members: Vec<TeamMember>) -> impl IntoView {
                             <td>{if member.disabled { "Disabled" } else { "Active" }}</td>
                         </tr>
                     }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </AdminTable>
     }
 }
 
