@@ -300,14 +300,25 @@ async fn due_refreshes_run_on_schedule_and_back_off_when_the_provider_fails() {
         .execute(app.db.pool())
         .await
         .unwrap();
-    app.wait_until("a recorded failure", 20, || async {
-        let failures = app
-            .scalar(&format!(
-                "SELECT sync_failures FROM esims WHERE iccid = '{iccid}'"
-            ))
-            .await;
-        (failures > 0).then_some(())
-    })
+    // A refresh set off earlier (the sandbox's ACTIVATION webhook) may record its failure before
+    // the forced one runs; wait for a failure that also scheduled the retry.
+    app.wait_until(
+        "a recorded failure with its retry scheduled",
+        20,
+        || async {
+            let failures = app
+                .scalar(&format!(
+                    "SELECT sync_failures FROM esims WHERE iccid = '{iccid}'"
+                ))
+                .await;
+            let next = app
+                .scalar(&format!(
+                    "SELECT next_sync_at FROM esims WHERE iccid = '{iccid}'"
+                ))
+                .await;
+            (failures > 0 && next > 0).then_some(())
+        },
+    )
     .await;
     let next = app
         .scalar(&format!(
