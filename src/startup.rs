@@ -125,11 +125,14 @@ impl Application {
             wake.clone(),
         )));
 
+        let pricing = PricingPolicy::new(settings.margin_percent);
+        // Margins or the default may have changed while Tern was stopped.
+        store::pricing::reprice(&db, pricing).await?;
         let (first_sync_tx, first_sync) = watch::channel(false);
         tasks.push(tokio::spawn(jobs::catalogue_sync::run(
             db.clone(),
             providers,
-            PricingPolicy::new(settings.margin_percent),
+            pricing,
             settings.catalogue_sync_interval,
             first_sync_tx,
         )));
@@ -142,6 +145,7 @@ impl Application {
             outbox_mode: settings.mail.smtp_url.is_none(),
             providers: provider_map,
             care,
+            pricing,
         };
         let provider_webhooks = routes::ProviderWebhooks {
             esimfx_token: esimfx_webhook_token,

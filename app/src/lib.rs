@@ -22,10 +22,16 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
+use pages::admin::routing_page::RoutingPage;
 use pages::admin::{
     admin_sign_in_page::AdminSignInPage, audit_log_page::AuditLogPage,
     dashboard_page::DashboardPage, team_page::TeamPage,
 };
+use pages::admin::{
+    catalogue_country_page::CatalogueCountryPage, catalogue_page::CataloguePage,
+    prices_page::PricesPage,
+};
+use pages::admin::{customer_page::CustomerPage, customers_page::CustomersPage};
 use pages::admin::{order_page::OrderPage as AdminOrderPage, orders_page::OrdersPage};
 use pages::catalogue::{country_page::CountryPage, plan_page::PlanPage, region_page::RegionPage};
 use pages::home::home_page::HomePage;
@@ -85,6 +91,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/team") view=TeamPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/orders") view=OrdersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/orders/:id") view=AdminOrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/customers") view=CustomersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/customers/:email") view=CustomerPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/catalogue") view=CataloguePage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/catalogue/:code") view=CatalogueCountryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/prices") view=PricesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/routing") view=RoutingPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -16,6 +16,32 @@ pub fn admin_order_href(order_id: &str) -> String {
     format!("/admin/orders/{}", encode(order_id, false))
 }
 
+/// `/admin/catalogue/{code}`, the admin's page of one country's plans.
+pub fn admin_catalogue_country_href(code: &str) -> String {
+    format!(
+        "/admin/catalogue/{}",
+        encode(&code.trim().to_uppercase(), false)
+    )
+}
+
+/// `/admin/prices?scope=…&value=…`, the margin editor for one scope ("global" needs no value).
+pub fn admin_prices_href(scope: &str, value: &str) -> String {
+    format!(
+        "/admin/prices?scope={}&value={}",
+        query_value(scope.trim()),
+        query_value(value.trim())
+    )
+}
+
+/// `/admin/customers/{email}`, the admin's page of one customer: customers are known by their
+/// lower-cased email, encoded as one path segment.
+pub fn admin_customer_href(email: &str) -> String {
+    format!(
+        "/admin/customers/{}",
+        encode(&email.trim().to_lowercase(), false)
+    )
+}
+
 /// The sign-in page, returning to `next` (a path on this site) once signed in.
 pub fn sign_in_href(next: &str) -> String {
     format!("/sign-in?next={}", query_value(next))
@@ -58,5 +84,9 @@ mod tests {
         assert_eq!(esim_href("../x"), "/my-esims/..%2Fx");
         assert_eq!(sign_in_href("/my-esims"), "/sign-in?next=/my-esims");
         assert_eq!(admin_order_href("ord_1/2"), "/admin/orders/ord_1%2F2");
+        assert_eq!(
+            admin_customer_href(" Sarah+Trip/x@Example.com"),
+            "/admin/customers/sarah%2Btrip%2Fx%40example.com"
+        );
     }
 }

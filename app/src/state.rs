@@ -19,6 +19,8 @@ pub struct AppState {
     >,
     /// Usage refresh, alert and refund rules for travellers' eSIMs.
     pub care: store::esims::CarePolicy,
+    /// The margin plans get while the admin has set none.
+    pub pricing: store::PricingPolicy,
 }
 
 impl AppState {

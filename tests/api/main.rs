@@ -1,8 +1,12 @@
 //! Integration tests: the real application on port 0, its own database, the eSIMfx sandbox over HTTP.
 
 mod admin;
+mod admin_access;
+mod admin_catalogue;
+mod admin_customers;
 mod admin_order_actions;
 mod admin_orders;
+mod admin_routing;
 mod catalogue_pages;
 mod catalogue_sync;
 mod checkout;

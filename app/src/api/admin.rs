@@ -4,31 +4,57 @@
 
 mod create_support_admin;
 mod get_admin_profile;
+mod get_catalogue;
+mod get_catalogue_country;
+mod get_customer;
 mod get_dashboard;
 mod get_order;
+mod get_prices;
+mod get_routing;
 mod list_admins;
 mod list_audit_log;
+mod list_customers;
 mod list_orders;
 mod new_action_id;
 mod refund_order;
+mod remove_margin;
+mod remove_routing_rule;
 mod resend_esim_email;
 mod resolve_order;
 mod retry_order;
+mod save_routing_rule;
+mod set_country_enabled;
+mod set_featured;
+mod set_margin;
+mod set_plan_enabled;
 mod sign_in_admin;
 mod sign_out_admin;
 
 pub use create_support_admin::*;
 pub use get_admin_profile::*;
+pub use get_catalogue::*;
+pub use get_catalogue_country::*;
+pub use get_customer::*;
 pub use get_dashboard::*;
 pub use get_order::*;
+pub use get_prices::*;
+pub use get_routing::*;
 pub use list_admins::*;
 pub use list_audit_log::*;
+pub use list_customers::*;
 pub use list_orders::*;
 pub use new_action_id::*;
 pub use refund_order::*;
+pub use remove_margin::*;
+pub use remove_routing_rule::*;
 pub use resend_esim_email::*;
 pub use resolve_order::*;
 pub use retry_order::*;
+pub use save_routing_rule::*;
+pub use set_country_enabled::*;
+pub use set_featured::*;
+pub use set_margin::*;
+pub use set_plan_enabled::*;
 pub use sign_in_admin::*;
 pub use sign_out_admin::*;
 
@@ -75,4 +101,39 @@ fn answer_order_action(
         &format!("{order}?confirm={}", action.as_str()),
         |_| format!("{order}?done={}", action.as_str()),
     )
+}
+
+/// A catalogue change's error for the browser: its own words, or nothing internal.
+#[cfg(feature = "ssr")]
+fn catalogue_error(error: store::admin::catalogue::CatalogueError) -> ServerFnError {
+    use store::admin::catalogue::CatalogueError;
+    match error {
+        CatalogueError::Unexpected(error) => crate::state::internal(error),
+        expected => ServerFnError::new(expected.to_string()),
+    }
+}
+
+/// A margin's error for the browser: its own words, or nothing internal.
+#[cfg(feature = "ssr")]
+fn prices_error(error: store::admin::prices::PricesError) -> ServerFnError {
+    use store::admin::prices::PricesError;
+    match error {
+        PricesError::Unexpected(error) => crate::state::internal(error),
+        expected => ServerFnError::new(expected.to_string()),
+    }
+}
+
+/// The margin scope a form names; global when it names none.
+#[cfg(feature = "ssr")]
+fn margin_scope(
+    kind: Option<&str>,
+    value: Option<&str>,
+) -> Result<domain::pricing::MarginScope, ServerFnError> {
+    match kind.map(str::trim).filter(|k| !k.is_empty()) {
+        None => Ok(domain::pricing::MarginScope::Global),
+        Some(kind) => domain::pricing::MarginScope::from_parts(kind, value.unwrap_or_default())
+            .ok_or_else(|| {
+                ServerFnError::new(store::admin::prices::PricesError::UnknownScope.to_string())
+            }),
+    }
 }

@@ -13,9 +13,13 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_location, use_navigate};
 
 /// The admin panel's pages, in nav order: (path, label).
-pub const ADMIN_NAV: [(&str, &str); 4] = [
+pub const ADMIN_NAV: [(&str, &str); 8] = [
     ("/admin", "Dashboard"),
     ("/admin/orders", "Orders"),
+    ("/admin/customers", "Customers"),
+    ("/admin/catalogue", "Catalogue"),
+    ("/admin/prices", "Prices"),
+    ("/admin/routing", "Routing"),
     ("/admin/audit", "Audit log"),
     ("/admin/team", "Team"),
 ];

@@ -3,7 +3,13 @@
 
 pub mod admin_sign_in_page;
 pub mod audit_log_page;
+pub mod catalogue_country_page;
+pub mod catalogue_page;
+pub mod customer_page;
+pub mod customers_page;
 pub mod dashboard_page;
 pub mod order_page;
 pub mod orders_page;
+pub mod prices_page;
+pub mod routing_page;
 pub mod team_page;

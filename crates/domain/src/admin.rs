@@ -1,6 +1,10 @@
 //! What the admin panel shows: staff roles, the signed-in admin, the dashboard's figures and the
 //! audit log. Staff accounts are separate from travellers' accounts.
 
+pub mod catalogue;
+pub mod customers;
+pub mod routing;
+
 use crate::Money;
 use serde::{Deserialize, Serialize};
 

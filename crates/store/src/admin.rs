@@ -3,10 +3,14 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod catalogue;
+pub mod customers;
 pub mod dashboard;
 pub mod order_actions;
 pub mod orders;
 mod password;
+pub mod prices;
+pub mod routing;
 pub mod sessions;
 
 pub use accounts::{create_admin, list_admins, owner_exists, Admin, CreateAdminError};

@@ -22,6 +22,9 @@ pub struct Db {
     /// Held while the listed plans are recomputed: syncs of several providers finish side by
     /// side, and each relisting must see the last one's result.
     relisting: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Held while retail prices are written (a sync's changes, a margin change), so a sync that
+    /// read the margins before a change cannot write prices computed from the old ones after it.
+    pricing: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Db {
@@ -58,6 +61,7 @@ impl Db {
             backend,
             cache: Default::default(),
             relisting: Default::default(),
+            pricing: Default::default(),
         })
     }
 
@@ -77,12 +81,17 @@ impl Db {
         self.backend
     }
 
-    /// In-memory copies of catalogue reads, shared by every clone of this `Db`.
     /// One relisting at a time on this database; see [`crate::routing::relist`].
     pub(crate) async fn relisting(&self) -> tokio::sync::MutexGuard<'_, ()> {
         self.relisting.lock().await
     }
 
+    /// One writer of retail prices at a time on this database; see [`crate::pricing`].
+    pub(crate) async fn pricing(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.pricing.lock().await
+    }
+
+    /// In-memory copies of catalogue reads, shared by every clone of this `Db`.
     pub fn cache(&self) -> &crate::catalogue::ReadCache {
         &self.cache
     }

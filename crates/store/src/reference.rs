@@ -107,7 +107,8 @@ fn rows(
     Ok(parsed.into_iter())
 }
 
-/// Upserts regions, countries and popularity; safe to run at every start.
+/// Upserts regions and countries; safe to run at every start. The shipped popularity only seeds
+/// a new country: after that the featured destinations are the admin's to change.
 #[tracing::instrument(skip(db))]
 pub async fn load(db: &Db) -> anyhow::Result<()> {
     let mut tx = db
@@ -140,8 +141,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             "INSERT INTO countries (code, slug, name, region_slug, aliases, mccs, popularity)
              VALUES ($1, $2, $3, $4, $5, $6, $7)
              ON CONFLICT (code) DO UPDATE SET slug = excluded.slug, name = excluded.name,
-               region_slug = excluded.region_slug, aliases = excluded.aliases, mccs = excluded.mccs,
-               popularity = excluded.popularity",
+               region_slug = excluded.region_slug, aliases = excluded.aliases, mccs = excluded.mccs",
         )
         .bind(country.code.as_str())
         .bind(&country.slug)

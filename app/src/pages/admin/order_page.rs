@@ -13,7 +13,7 @@ use crate::api::admin::{
 use crate::api::my_esim::error_message;
 use crate::components::admin_layout::{admin_time, AdminLayout, AdminRefusal, AdminTable};
 use crate::components::status::set_not_found;
-use crate::links::admin_order_href;
+use crate::links::{admin_customer_href, admin_order_href};
 use domain::admin::{OrderDetail, OrderEmail, OrderEvent, OrderJob};
 use domain::OrderStatus;
 use leptos::prelude::*;
@@ -312,7 +312,13 @@ fn OrderView(order: OrderDetail, actions: Actions) -> impl IntoView {
                 {facts.into_iter().map(|(label, value)| view! {
                     <div>
                         <dt>{label}</dt>
-                        <dd>{value.unwrap_or_else(|| "—".to_owned())}</dd>
+                        <dd>{match (label, value) {
+                            ("Email", Some(email)) => {
+                                let href = admin_customer_href(&email);
+                                view! { <a href=href>{email}</a> }.into_any()
+                            }
+                            (_, value) => value.unwrap_or_else(|| "—".to_owned()).into_any(),
+                        }}</dd>
                     </div>
                 }).collect_view()}
             </dl>

@@ -14,6 +14,26 @@ pub const SIGNED_IN: &str = "signed_in";
 pub const SIGNED_OUT: &str = "signed_out";
 /// An owner created a staff account (subject: the new admin's id).
 pub const CREATED_ADMIN: &str = "created_admin";
+/// An owner put a country back on sale (subject: its ISO code).
+pub const ENABLED_COUNTRY: &str = "enabled_country";
+/// An owner took a country off sale (subject: its ISO code).
+pub const DISABLED_COUNTRY: &str = "disabled_country";
+/// An owner put a provider's plan back on sale (subject: the plan id).
+pub const ENABLED_PLAN: &str = "enabled_plan";
+/// An owner took a provider's plan off sale (subject: the plan id).
+pub const DISABLED_PLAN: &str = "disabled_plan";
+/// An owner changed the featured destinations (subject: the country's ISO code).
+pub const CHANGED_FEATURED: &str = "changed_featured";
+/// An owner set a margin (subject: "global", "provider:esimgo", "country:JP" or "plan:<id>").
+pub const SET_MARGIN: &str = "set_margin";
+/// An owner removed a margin, so a more general one applies (subject as for [`SET_MARGIN`]).
+pub const REMOVED_MARGIN: &str = "removed_margin";
+/// An owner set a routing rule (subject: "default", "country:JP" or "offer:<offer key>"; detail:
+/// the rule in words).
+pub const ROUTING_RULE_SAVED: &str = "routing_rule_saved";
+/// An owner removed a routing rule, so a more general one applies (subject as for
+/// [`ROUTING_RULE_SAVED`]).
+pub const ROUTING_RULE_REMOVED: &str = "routing_rule_removed";
 
 /// Lines per page of [`list`].
 pub const PAGE_SIZE: u32 = 50;

@@ -246,7 +246,8 @@ pub async fn search(db: &Db, filter: &OrderFilter, page: u32) -> anyhow::Result<
     })
 }
 
-fn order_row(row: &AnyRow) -> anyhow::Result<OrderRow> {
+/// One row of an order list; the query must select the columns read here.
+pub(crate) fn order_row(row: &AnyRow) -> anyhow::Result<OrderRow> {
     let status: String = row.try_get("status")?;
     let currency: String = row.try_get("currency")?;
     Ok(OrderRow {

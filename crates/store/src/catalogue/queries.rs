@@ -87,6 +87,7 @@ async fn load_country_summaries(db: &Db) -> anyhow::Result<CountryRows> {
          JOIN regions r ON r.slug = c.region_slug
          JOIN plan_coverage pc ON pc.country_code = c.code
          JOIN plans p ON p.id = pc.plan_id AND p.listed = TRUE
+         WHERE c.enabled = TRUE
          GROUP BY c.code, c.slug, c.name, c.aliases, c.region_slug, r.name
          ORDER BY c.name";
     let rows = sqlx::query(sql)
@@ -224,7 +225,7 @@ pub async fn region_page(
     let countries = sqlx::query(
         "SELECT DISTINCT c.code, c.slug, c.name FROM countries c
          JOIN plan_coverage pc ON pc.country_code = c.code JOIN plans p ON p.id = pc.plan_id
-         WHERE p.region_slug = $1 AND p.listed = TRUE ORDER BY c.name",
+         WHERE p.region_slug = $1 AND p.listed = TRUE AND c.enabled = TRUE ORDER BY c.name",
     )
     .bind(slug)
     .fetch_all(db.pool())

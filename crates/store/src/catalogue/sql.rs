@@ -3,6 +3,11 @@
 /// Joins a plan `p` to its home country `hc` and its region `r`.
 pub(crate) const PLACE_JOINS: &str = "LEFT JOIN countries hc ON hc.code = p.home_country LEFT JOIN regions r ON r.slug = p.region_slug";
 
+/// Whether plan `p` may be sold: the provider still sells it, and neither the plan nor (for a
+/// single-country plan) its country was taken off sale in the admin panel.
+pub(crate) const ON_SALE: &str = "(p.active = TRUE AND p.enabled = TRUE AND (p.home_country IS NULL
+    OR p.home_country IN (SELECT code FROM countries WHERE enabled = TRUE)))";
+
 /// Where a plan works, by name: its country, else its region.
 pub(crate) const PLACE_NAME: &str = "COALESCE(hc.name, r.name, 'Multi-country')";
 

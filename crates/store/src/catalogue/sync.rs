@@ -4,6 +4,7 @@
 
 use super::plan_id;
 use crate::clock::now_millis;
+use crate::pricing::{Margins, PlanKey};
 use crate::{Db, PricingPolicy};
 use anyhow::Context;
 use domain::{CountryCode, DataAllowance, Network};
@@ -355,6 +356,9 @@ async fn apply(
     pricing: PricingPolicy,
 ) -> Result<SyncReport, SyncError> {
     let geography = geography(db).await?;
+    // Prices written here must come from the margins in force when they are committed.
+    let _one_price_writer = db.pricing().await;
+    let margins = Margins::load(db, pricing).await?;
     let mut existing: HashMap<String, Existing> = HashMap::new();
     for row in sqlx::query(
         "SELECT id, provider_product_id, content_hash, retail_minor,
@@ -403,7 +407,6 @@ async fn apply(
             report.rejected += 1;
             continue;
         };
-        let retail = pricing.retail(product.wholesale).minor;
         let hash = format!(
             "{:016x}",
             plan_id::fnv1a(&serde_json::to_vec(&plan).context("Failed to hash a plan")?)
@@ -417,13 +420,18 @@ async fn apply(
                     provider,
                     product_id,
                 );
+                let retail = retail_of(&margins, &id, provider, &plan, product);
                 insert_plan(
                     &mut tx, &id, provider, product_id, &plan, retail, &hash, now,
                 )
                 .await?;
                 report.inserted += 1;
             }
-            Some(old) if old.content_hash != hash || !old.active || old.retail_minor != retail => {
+            Some(old) => {
+                let retail = retail_of(&margins, &old.id, provider, &plan, product);
+                if old.content_hash == hash && old.active && old.retail_minor == retail {
+                    continue;
+                }
                 update_plan(
                     &mut tx,
                     &old.id,
@@ -436,7 +444,6 @@ async fn apply(
                 .await?;
                 report.updated += 1;
             }
-            Some(_) => {}
         }
     }
     for (product_id, old) in &existing {
@@ -455,6 +462,22 @@ async fn apply(
         .await
         .context("Failed to commit the catalogue")?;
     Ok(report)
+}
+
+/// The traveller's price for a product about to be stored as plan `id`.
+fn retail_of(
+    margins: &Margins,
+    id: &str,
+    provider: &str,
+    plan: &PlacedPlan<'_>,
+    product: &Product,
+) -> i64 {
+    let key = PlanKey {
+        id,
+        provider,
+        home_country: plan.home_country.as_ref().map(CountryCode::as_str),
+    };
+    margins.retail(key, product.wholesale).minor
 }
 
 type Tx<'c> = sqlx::Transaction<'c, sqlx::Any>;

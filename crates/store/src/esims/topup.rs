@@ -50,12 +50,12 @@ pub async fn top_up_offers(
         .available_topups(&parsed)
         .await
         .map_err(TopUpError::Provider)?;
-    use crate::catalogue::sql::{ADVERTISED_BYTES, PLACE_JOINS, PLACE_NAME};
+    use crate::catalogue::sql::{ADVERTISED_BYTES, ON_SALE, PLACE_JOINS, PLACE_NAME};
     let sql = format!(
         "SELECT p.id, {ADVERTISED_BYTES} AS data_bytes, p.validity_days, p.retail_minor, p.currency,
                 {PLACE_NAME} AS coverage
          FROM plans p {PLACE_JOINS}
-         WHERE p.provider = $1 AND p.provider_product_id = $2 AND p.active = TRUE"
+         WHERE p.provider = $1 AND p.provider_product_id = $2 AND {ON_SALE}"
     );
     let mut offers = Vec::with_capacity(compatible.len());
     for product in compatible {

@@ -198,13 +198,13 @@ pub async fn start_checkout(
 }
 
 async fn priced_plan(db: &Db, plan_id: &str) -> anyhow::Result<Option<PricedPlan>> {
-    use crate::catalogue::sql::{ADVERTISED_BYTES, PLACE_JOINS, PLACE_NAME};
+    use crate::catalogue::sql::{ADVERTISED_BYTES, ON_SALE, PLACE_JOINS, PLACE_NAME};
     let sql = format!(
         "SELECT p.id, p.provider, p.provider_product_id, p.currency, p.retail_minor, p.wholesale_minor,
                 {ADVERTISED_BYTES} AS data_bytes, p.validity_days, p.home_country, p.offer_key,
                 {PLACE_NAME} AS place
          FROM plans p {PLACE_JOINS}
-         WHERE p.id = $1 AND p.active = TRUE"
+         WHERE p.id = $1 AND {ON_SALE}"
     );
     let row = sqlx::query(&sql)
         .bind(plan_id)

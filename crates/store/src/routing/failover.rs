@@ -3,6 +3,7 @@
 
 use super::rank::{rank, Candidate};
 use super::{health, load_rules};
+use crate::catalogue::sql::ON_SALE;
 use crate::Db;
 use anyhow::Context;
 use sqlx::Row;
@@ -45,7 +46,7 @@ pub async fn equivalent_plans(
     };
     let sql = format!(
         "SELECT p.id, p.provider, p.provider_product_id, p.wholesale_minor FROM plans p
-         WHERE p.active = TRUE AND p.id <> $1 AND p.validity_days >= $2 AND {data_rule} AND {covers_all}"
+         WHERE {ON_SALE} AND p.id <> $1 AND p.validity_days >= $2 AND {data_rule} AND {covers_all}"
     );
     let rows = sqlx::query(&sql)
         .bind(plan_id)

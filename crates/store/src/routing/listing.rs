@@ -2,6 +2,7 @@
 
 use super::rank::{rank, Candidate, Ranking};
 use super::{health, load_rules};
+use crate::catalogue::sql::ON_SALE;
 use crate::Db;
 use anyhow::Context;
 use sqlx::any::AnyRow;
@@ -9,8 +10,8 @@ use sqlx::Row;
 use std::collections::{HashMap, HashSet};
 
 const CANDIDATE_COLUMNS: &str =
-    "id, provider, provider_product_id, wholesale_minor, offer_key, home_country,
-    CAST(CASE WHEN listed THEN 1 ELSE 0 END AS BIGINT) AS listed";
+    "p.id, p.provider, p.provider_product_id, p.wholesale_minor, p.offer_key, p.home_country,
+    CAST(CASE WHEN p.listed THEN 1 ELSE 0 END AS BIGINT) AS listed";
 
 struct Row_ {
     candidate: Candidate,
@@ -45,7 +46,8 @@ pub async fn relist(db: &Db) -> anyhow::Result<usize> {
     // or two plans of one offer could both stay listed.
     let _one_at_a_time = db.relisting().await;
     let rows = sqlx::query(&format!(
-        "SELECT {CANDIDATE_COLUMNS} FROM plans WHERE active = TRUE"
+        "SELECT {CANDIDATE_COLUMNS}, CAST(CASE WHEN {ON_SALE} THEN 1 ELSE 0 END AS BIGINT) AS on_sale
+         FROM plans p WHERE p.active = TRUE"
     ))
     .fetch_all(db.pool())
     .await
@@ -53,20 +55,21 @@ pub async fn relist(db: &Db) -> anyhow::Result<usize> {
     let rules = load_rules(db).await?;
     let unhealthy = health::unhealthy(db).await?;
     let mut offers: HashMap<String, Vec<Row_>> = HashMap::new();
+    let mut listed_now = HashSet::new();
     for row in &rows {
+        let on_sale = row.try_get::<i64, _>("on_sale")? == 1;
         let row = read(row)?;
-        offers.entry(row.offer_key.clone()).or_default().push(row);
+        if row.listed {
+            listed_now.insert(row.candidate.plan_id.clone());
+        }
+        // A plan taken off sale stays in `listed_now` only, so it is delisted below.
+        if on_sale {
+            offers.entry(row.offer_key.clone()).or_default().push(row);
+        }
     }
     let mut chosen = HashSet::new();
-    let mut listed_now = HashSet::new();
     for (key, plans) in offers {
         let country = plans[0].country.clone();
-        listed_now.extend(
-            plans
-                .iter()
-                .filter(|p| p.listed)
-                .map(|p| p.candidate.plan_id.clone()),
-        );
         let rule = rules.for_offer(&key, country.as_deref());
         let ranking = rank(
             plans.into_iter().map(|p| p.candidate).collect(),
@@ -146,7 +149,7 @@ impl Route {
 /// Routes the offer `plan_id` belongs to; `None` when the plan is not on sale.
 pub async fn route_plan(db: &Db, plan_id: &str) -> anyhow::Result<Option<Route>> {
     let Some(row) = sqlx::query(&format!(
-        "SELECT {CANDIDATE_COLUMNS} FROM plans WHERE id = $1 AND active = TRUE"
+        "SELECT {CANDIDATE_COLUMNS} FROM plans p WHERE p.id = $1 AND {ON_SALE}"
     ))
     .bind(plan_id)
     .fetch_optional(db.pool())
@@ -157,7 +160,7 @@ pub async fn route_plan(db: &Db, plan_id: &str) -> anyhow::Result<Option<Route>>
     };
     let plan = read(&row)?;
     let rows = sqlx::query(&format!(
-        "SELECT {CANDIDATE_COLUMNS} FROM plans WHERE offer_key = $1 AND active = TRUE"
+        "SELECT {CANDIDATE_COLUMNS} FROM plans p WHERE p.offer_key = $1 AND {ON_SALE}"
     ))
     .bind(&plan.offer_key)
     .fetch_all(db.pool())
