@@ -21,6 +21,9 @@ const chromium = {
   },
 };
 
+/** Journeys that break a provider's sandbox for a while. */
+const faultJourneys = /admin-retry\.spec\.ts/;
+
 export default defineConfig({
   testDir: "./tests",
   timeout: 30_000,
@@ -33,8 +36,11 @@ export default defineConfig({
   use: { baseURL, trace: "retain-on-failure" },
   projects: [
     { name: "setup", testMatch: /routing\.setup\.ts/ },
-    { name: "js", use: { ...chromium, javaScriptEnabled: true }, dependencies: ["setup"] },
-    { name: "no-js", use: { ...chromium, javaScriptEnabled: false }, dependencies: ["setup"] },
+    { name: "js", use: { ...chromium, javaScriptEnabled: true }, dependencies: ["setup"], testIgnore: faultJourneys },
+    { name: "no-js", use: { ...chromium, javaScriptEnabled: false }, dependencies: ["setup"], testIgnore: faultJourneys },
+    // Journeys that make a provider fail on purpose run after all the others, so no other purchase meets the fault.
+    { name: "js-faults", use: { ...chromium, javaScriptEnabled: true }, dependencies: ["js", "no-js"], testMatch: faultJourneys },
+    { name: "no-js-faults", use: { ...chromium, javaScriptEnabled: false }, dependencies: ["js", "no-js"], testMatch: faultJourneys },
   ],
   webServer: {
     // The debug server built by `cargo leptos build`, on a fresh SQLite file, with the in-process sandboxes.

@@ -34,6 +34,15 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
+/// Every page path the app serves, with its parameters (`/admin/orders/:id`), so tests can cover
+/// each one.
+pub fn page_paths() -> Vec<String> {
+    route_list()
+        .iter()
+        .map(|route| route.path().to_owned())
+        .collect()
+}
+
 pub fn router(
     state: AppState,
     provider_webhooks: ProviderWebhooks,
