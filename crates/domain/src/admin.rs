@@ -191,16 +191,28 @@ pub struct OrdersPage {
     pub total: i64,
 }
 
-impl OrdersPage {
-    /// Whether a later page has more orders.
-    pub fn has_next(&self) -> bool {
-        i64::from(self.page) * i64::from(self.page_size) < self.total
+/// One page of search results that knows where it stands among all of them.
+pub trait Paged {
+    /// (this page from 1, results per page, results on every page)
+    fn position(&self) -> (u32, u32, i64);
+
+    /// Whether a later page has more results.
+    fn has_next(&self) -> bool {
+        let (page, page_size, total) = self.position();
+        i64::from(page) * i64::from(page_size) < total
     }
 
-    /// How many pages the matching orders fill (at least 1).
-    pub fn page_count(&self) -> i64 {
-        let size = i64::from(self.page_size.max(1));
-        ((self.total + size - 1) / size).max(1)
+    /// How many pages the results fill (at least 1).
+    fn page_count(&self) -> i64 {
+        let (_, page_size, total) = self.position();
+        let size = i64::from(page_size.max(1));
+        ((total + size - 1) / size).max(1)
+    }
+}
+
+impl Paged for OrdersPage {
+    fn position(&self) -> (u32, u32, i64) {
+        (self.page, self.page_size, self.total)
     }
 }
 

@@ -7,6 +7,7 @@ use crate::api::my_esim::error_message;
 use crate::components::admin_layout::{admin_time, AdminLayout, AdminRefusal, AdminTable};
 use crate::links::{admin_customer_href, query_value};
 use domain::admin::customers::{CustomerRow, CustomersPage as Results};
+use domain::admin::Paged;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 

@@ -9,7 +9,7 @@ use crate::api::admin::{
 use crate::api::my_esim::error_message;
 use crate::components::admin_layout::{admin_time, AdminLayout, AdminRefusal, AdminTable};
 use crate::links::{admin_order_href, query_value};
-use domain::admin::OrdersPage as Results;
+use domain::admin::{OrdersPage as Results, Paged};
 use domain::OrderStatus;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

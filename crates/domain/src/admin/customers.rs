@@ -44,16 +44,9 @@ pub struct CustomersPage {
     pub total: i64,
 }
 
-impl CustomersPage {
-    /// Whether a later page has more customers.
-    pub fn has_next(&self) -> bool {
-        i64::from(self.page) * i64::from(self.page_size) < self.total
-    }
-
-    /// How many pages the matching customers fill (at least 1).
-    pub fn page_count(&self) -> i64 {
-        let size = i64::from(self.page_size.max(1));
-        ((self.total + size - 1) / size).max(1)
+impl super::Paged for CustomersPage {
+    fn position(&self) -> (u32, u32, i64) {
+        (self.page, self.page_size, self.total)
     }
 }
 
@@ -103,6 +96,7 @@ pub struct CustomerPackage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::admin::Paged;
 
     #[test]
     fn pages_count_whole_pages() {

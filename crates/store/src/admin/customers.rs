@@ -350,6 +350,7 @@ async fn orders(db: &Db, email: &str) -> anyhow::Result<Vec<OrderRow>> {
 mod tests {
     use super::*;
     use crate::admin::test_db;
+    use domain::admin::Paged;
 
     /// An order by `email` in `status` for `amount_minor`, created at `at`; its id.
     async fn order(db: &Db, email: &str, status: &str, amount_minor: i64, at: i64) -> String {

@@ -407,6 +407,7 @@ async fn emails(db: &Db, order_id: &str) -> anyhow::Result<Vec<OrderEmail>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use domain::admin::Paged;
 
     fn form(status: &'static str, from: &'static str, to: &'static str) -> FilterForm<'static> {
         FilterForm {
