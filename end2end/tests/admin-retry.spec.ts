@@ -7,30 +7,10 @@
 // Sandbox faults hit every caller of that provider, so this journey runs after every other one
 // (its own projects in playwright.config.ts), and the JS and no-JS runs, which may overlap, each
 // take their own provider and country.
-import { APIRequestContext, expect, Page, test } from "@playwright/test";
-import { adminSignIn, expectEsimReady, payWith, uniqueEmail } from "./support";
+import { expect, Page, test } from "@playwright/test";
+import { adminSignIn, expectEsimReady, payWith, sandboxOf, startOneGigabyteWeek, uniqueEmail } from "./support";
 
 type Journey = { provider: "esimgo" | "truphone"; country: string; slug: string };
-
-async function sandboxOf(request: APIRequestContext, provider: string): Promise<string> {
-  const response = await request.get("/dev/sandboxes");
-  expect(response.ok()).toBeTruthy();
-  return (await response.json())[provider];
-}
-
-/** Opens the country's 1 GB / 7 days plan and starts paying for it. */
-async function startBuying(page: Page, slug: string, email: string) {
-  await page.goto(`/esim/${slug}`);
-  const plan = page
-    .locator("#local-plans + ul.plan-list > li")
-    .filter({ has: page.locator(".plan-data", { hasText: /^1 GB$/ }) })
-    .filter({ has: page.locator(".plan-validity", { hasText: /^7 days$/ }) })
-    .first();
-  await plan.getByRole("link").click();
-  await page.getByLabel("Your email").fill(email);
-  await page.getByRole("button", { name: /^Buy for \$/ }).click();
-  await expect(page.getByText("TEST MODE — no real payment is taken")).toBeVisible();
-}
 
 /** Reloads the admin's order page until `check` passes. */
 async function reloadUntil(page: Page, check: () => Promise<void>, timeout: number) {
@@ -54,7 +34,7 @@ test("an order the provider keeps failing is delivered once an admin retries it"
   const sandbox = await sandboxOf(request, provider);
   const email = uniqueEmail(`admin-retry-${provider}`);
 
-  await startBuying(page, journey.slug, email);
+  await startOneGigabyteWeek(page, journey.slug, email);
   let orderId = "";
   let orderUrl = "";
   const faults = await request.post(`${sandbox}/_sandbox/faults`, { data: { fail_next: 1_000_000, status: 503 } });

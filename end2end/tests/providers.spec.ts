@@ -2,7 +2,7 @@
 // see the QR, and find the eSIM in that provider's own sandbox. Travellers never see which
 // provider served them; the sandbox is how the test knows.
 import { APIRequestContext, expect, Page, test } from "@playwright/test";
-import { expectEsimReady, payWith, uniqueEmail } from "./support";
+import { expectEsimReady, payWith, sandboxOf, startOneGigabyteWeek, uniqueEmail } from "./support";
 
 type Provider = "esimfx" | "esimgo" | "truphone" | "fms";
 
@@ -21,23 +21,8 @@ async function routeCountry(request: APIRequestContext, country: string, provide
   expect(response.status()).toBe(204);
 }
 
-async function sandboxOf(request: APIRequestContext, provider: Provider): Promise<string> {
-  const response = await request.get("/dev/sandboxes");
-  expect(response.ok()).toBeTruthy();
-  return (await response.json())[provider];
-}
-
 async function buyOneGigabyteWeek(page: Page, slug: string, email: string) {
-  await page.goto(`/esim/${slug}`);
-  const plan = page
-    .locator("#local-plans + ul.plan-list > li")
-    .filter({ has: page.locator(".plan-data", { hasText: /^1 GB$/ }) })
-    .filter({ has: page.locator(".plan-validity", { hasText: /^7 days$/ }) })
-    .first();
-  await plan.getByRole("link").click();
-  await page.getByLabel("Your email").fill(email);
-  await page.getByRole("button", { name: /^Buy for \$/ }).click();
-  await expect(page.getByText("TEST MODE — no real payment is taken")).toBeVisible();
+  await startOneGigabyteWeek(page, slug, email);
   await payWith(page, "4242 4242 4242 4242");
 }
 

@@ -106,3 +106,24 @@ export async function adminSignIn(page: Page, email = OWNER_EMAIL, password = OW
   await expect(page).toHaveURL(/\/admin$/);
   await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
 }
+
+/** Where the in-process sandbox of `provider` listens (`/dev/sandboxes`). */
+export async function sandboxOf(request: APIRequestContext, provider: string): Promise<string> {
+  const response = await request.get("/dev/sandboxes");
+  expect(response.ok()).toBeTruthy();
+  return (await response.json())[provider];
+}
+
+/** Opens the country's 1 GB / 7 days plan and starts paying for it as `email`. */
+export async function startOneGigabyteWeek(page: Page, slug: string, email: string) {
+  await page.goto(`/esim/${slug}`);
+  const plan = page
+    .locator("#local-plans + ul.plan-list > li")
+    .filter({ has: page.locator(".plan-data", { hasText: /^1 GB$/ }) })
+    .filter({ has: page.locator(".plan-validity", { hasText: /^7 days$/ }) })
+    .first();
+  await plan.getByRole("link").click();
+  await page.getByLabel("Your email").fill(email);
+  await page.getByRole("button", { name: /^Buy for \$/ }).click();
+  await expect(page.getByText("TEST MODE — no real payment is taken")).toBeVisible();
+}

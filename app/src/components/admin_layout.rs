@@ -147,3 +147,27 @@ pub fn AdminTable(headings: &'static [&'static str], children: Children) -> impl
         </div>
     }
 }
+
+/// The paging links under a list: "Newer", "Page 2 of 5 · 113 orders", "Older". `href` gives
+/// the address of a page of the same search.
+#[component]
+pub fn AdminPager(
+    page: u32,
+    page_count: i64,
+    total: i64,
+    has_next: bool,
+    /// What the list counts, as (one, many): ("order", "orders").
+    noun: (&'static str, &'static str),
+    href: impl Fn(u32) -> String,
+) -> impl IntoView {
+    let previous = (page > 1).then(|| href(page - 1));
+    let next = has_next.then(|| href(page + 1));
+    let counted = if total == 1 { noun.0 } else { noun.1 };
+    view! {
+        <nav class="pager" aria-label="Pages">
+            {previous.map(|href| view! { <a href=href rel="prev">"Newer"</a> })}
+            <span>{format!("Page {page} of {page_count} · {total} {counted}")}</span>
+            {next.map(|href| view! { <a href=href rel="next">"Older"</a> })}
+        </nav>
+    }
+}

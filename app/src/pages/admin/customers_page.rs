@@ -4,7 +4,9 @@
 
 use crate::api::admin::{is_admin_forbidden, is_admin_sign_in_required, list_customers};
 use crate::api::my_esim::error_message;
-use crate::components::admin_layout::{admin_time, AdminLayout, AdminRefusal, AdminTable};
+use crate::components::admin_layout::{
+    admin_time, AdminLayout, AdminPager, AdminRefusal, AdminTable,
+};
 use crate::links::{admin_customer_href, query_value};
 use domain::admin::customers::{CustomerRow, CustomersPage as Results};
 use domain::admin::Paged;
@@ -86,17 +88,15 @@ fn SearchForm(q: Option<String>) -> impl IntoView {
 
 #[component]
 fn CustomerTable(page: Results, q: Option<String>) -> impl IntoView {
-    let previous = (page.page > 1).then(|| page_href(q.as_deref(), page.page - 1));
-    let next = page
-        .has_next()
-        .then(|| page_href(q.as_deref(), page.page + 1));
-    let summary = match page.total {
-        1 => format!("Page {} of {} · 1 customer", page.page, page.page_count()),
-        n => format!(
-            "Page {} of {} · {n} customers",
-            page.page,
-            page.page_count()
-        ),
+    let pager = view! {
+        <AdminPager
+            page=page.page
+            page_count=page.page_count()
+            total=page.total
+            has_next=page.has_next()
+            noun=("customer", "customers")
+            href=move |n| page_href(q.as_deref(), n)
+        />
     };
     view! {
         {if page.customers.is_empty() {
@@ -125,11 +125,7 @@ fn CustomerTable(page: Results, q: Option<String>) -> impl IntoView {
                 </AdminTable>
             }.into_any()
         }}
-        <nav class="pager" aria-label="Pages">
-            {previous.map(|href| view! { <a href=href rel="prev">"Newer"</a> })}
-            <span>{summary}</span>
-            {next.map(|href| view! { <a href=href rel="next">"Older"</a> })}
-        </nav>
+        {pager}
     }
 }
 

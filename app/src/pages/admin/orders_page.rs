@@ -7,7 +7,9 @@ use crate::api::admin::{
     is_admin_forbidden, is_admin_sign_in_required, list_orders, OrderListView,
 };
 use crate::api::my_esim::error_message;
-use crate::components::admin_layout::{admin_time, AdminLayout, AdminRefusal, AdminTable};
+use crate::components::admin_layout::{
+    admin_time, AdminLayout, AdminPager, AdminRefusal, AdminTable,
+};
 use crate::links::{admin_order_href, query_value};
 use domain::admin::{OrdersPage as Results, Paged};
 use domain::OrderStatus;
@@ -140,11 +142,15 @@ fn SearchForm(search: Search, providers: Vec<String>) -> impl IntoView {
 
 #[component]
 fn OrderTable(page: Results, search: Search) -> impl IntoView {
-    let previous = (page.page > 1).then(|| search.href(page.page - 1));
-    let next = page.has_next().then(|| search.href(page.page + 1));
-    let summary = match page.total {
-        1 => format!("Page {} of {} · 1 order", page.page, page.page_count()),
-        n => format!("Page {} of {} · {n} orders", page.page, page.page_count()),
+    let pager = view! {
+        <AdminPager
+            page=page.page
+            page_count=page.page_count()
+            total=page.total
+            has_next=page.has_next()
+            noun=("order", "orders")
+            href=move |n| search.href(n)
+        />
     };
     view! {
         {if page.orders.is_empty() {
@@ -167,11 +173,7 @@ fn OrderTable(page: Results, search: Search) -> impl IntoView {
                 </AdminTable>
             }.into_any()
         }}
-        <nav class="pager" aria-label="Pages">
-            {previous.map(|href| view! { <a href=href rel="prev">"Newer"</a> })}
-            <span>{summary}</span>
-            {next.map(|href| view! { <a href=href rel="next">"Older"</a> })}
-        </nav>
+        {pager}
     }
 }
 
