@@ -13,5 +13,6 @@ mod checkout;
 mod health;
 mod mail;
 mod my_esim;
+mod refund_race;
 mod routing;
 mod support;

@@ -253,12 +253,35 @@ pub struct OrderDetail {
     pub iccid: Option<String>,
     /// Set on a top-up: the eSIM it adds data to.
     pub topup_iccid: Option<String>,
+    /// An eSIM the provider delivered after a refund was asked for, and what became of it.
+    pub late_esim: Option<LateEsim>,
     /// Set once an admin marked the order resolved: when, who and why.
     pub resolved: Option<Resolution>,
     /// Oldest first.
     pub timeline: Vec<OrderEvent>,
     pub jobs: Vec<OrderJob>,
     pub emails: Vec<OrderEmail>,
+}
+
+/// An eSIM delivered after its order's refund was asked for: never given to the traveller, and
+/// terminated at the provider where it allows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LateEsim {
+    pub iccid: String,
+    /// `terminating`, `terminated`, or `not_terminated` (a person must end it with the provider).
+    pub state: String,
+}
+
+impl LateEsim {
+    /// One line for the order page.
+    pub fn summary(&self) -> String {
+        let what = match self.state.as_str() {
+            "terminating" => "arrived after the refund was asked for; being terminated at the provider",
+            "terminated" => "arrived after the refund was asked for; terminated at the provider",
+            _ => "arrived after the refund was asked for and could not be terminated: end it with the provider",
+        };
+        format!("eSIM {} {what}", self.iccid)
+    }
 }
 
 /// An admin's note that an order needs nothing more.

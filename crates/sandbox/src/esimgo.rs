@@ -141,6 +141,11 @@ impl EsimGoSandbox {
         self.shared.faults.reset();
     }
 
+    /// The armed faults and the calls held now, like `GET /_sandbox/faults`.
+    pub fn faults(&self) -> crate::faults::FaultPlan {
+        self.shared.faults.current()
+    }
+
     /// Moves the sandbox clock forward and applies what fell due, like
     /// `POST /_sandbox/clock/advance`.
     pub fn advance_clock(&self, seconds: u32) {

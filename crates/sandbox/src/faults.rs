@@ -1,9 +1,12 @@
-//! Injected faults shared by the provider sandboxes: 5xx answers, malformed bodies and added
-//! latency, armed through `POST /_sandbox/faults` and cleared with `DELETE /_sandbox/faults`.
+//! Injected faults shared by the provider sandboxes: 5xx answers, malformed bodies, added
+//! latency, and calls held until released, armed through `POST /_sandbox/faults`, read with
+//! `GET /_sandbox/faults` and cleared with `DELETE /_sandbox/faults`.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use tokio::sync::Notify;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -23,6 +26,11 @@ pub struct FaultPlan {
     pub delay_ms: u64,
     /// Whether the auth route (see [`FaultStyle::auth_path`]) is hit too.
     pub include_auth: bool,
+    /// Calls whose path ends with this are held, before their handler runs, until the hold is
+    /// lifted (`"hold": ""` or `DELETE`): a test sees a call in flight without timing it.
+    pub hold: Option<String>,
+    /// Calls waiting on the hold right now.
+    pub held_calls: u64,
 }
 
 impl Default for FaultPlan {
@@ -33,6 +41,8 @@ impl Default for FaultPlan {
             malformed_next: 0,
             delay_ms: 0,
             include_auth: false,
+            hold: None,
+            held_calls: 0,
         }
     }
 }
@@ -46,6 +56,8 @@ pub struct FaultUpdate {
     pub malformed_next: Option<u32>,
     pub delay_ms: Option<u64>,
     pub include_auth: Option<bool>,
+    /// The path suffix to hold; `""` lifts the hold and lets every held call through.
+    pub hold: Option<String>,
 }
 
 /// How one provider's API fails: its error body, its garbled body, and its auth route.
@@ -66,6 +78,8 @@ pub struct Faults {
     style: &'static FaultStyle,
     api_calls: AtomicU64,
     auth_calls: AtomicU64,
+    /// Woken whenever the hold changes.
+    released: Notify,
 }
 
 /// What to do to one call.
@@ -83,6 +97,7 @@ impl Faults {
             style,
             api_calls: AtomicU64::new(0),
             auth_calls: AtomicU64::new(0),
+            released: Notify::new(),
         }
     }
 
@@ -127,14 +142,51 @@ impl Faults {
         } else if let Some(include) = update.include_auth {
             plan.include_auth = include;
         }
+        if let Some(hold) = update.hold {
+            plan.hold = (!hold.is_empty()).then_some(hold);
+            self.released.notify_waiters();
+        }
         Ok(plan.clone())
     }
 
-    /// Disarms everything.
+    /// What is armed now, and how many calls are held.
+    pub fn current(&self) -> FaultPlan {
+        self.plan().clone()
+    }
+
+    /// Disarms everything, letting held calls through.
     pub fn reset(&self) -> FaultPlan {
         let mut plan = self.plan();
-        *plan = FaultPlan::default();
+        *plan = FaultPlan {
+            held_calls: plan.held_calls,
+            ..FaultPlan::default()
+        };
+        self.released.notify_waiters();
         plan.clone()
+    }
+
+    /// Waits while calls to `path` are held.
+    async fn wait_while_held(&self, path: &str) {
+        let holds = |plan: &FaultPlan| {
+            plan.hold
+                .as_deref()
+                .is_some_and(|suffix| path.ends_with(suffix))
+        };
+        if !holds(&self.plan()) {
+            return;
+        }
+        self.plan().held_calls += 1;
+        loop {
+            let released = self.released.notified();
+            tokio::pin!(released);
+            // Registered before the check, so a release in between is not missed.
+            released.as_mut().enable();
+            if !holds(&self.plan()) {
+                break;
+            }
+            released.await;
+        }
+        self.plan().held_calls -= 1;
     }
 
     fn decide(&self, is_auth: bool) -> Decision {
@@ -170,6 +222,9 @@ pub async fn apply(State(faults): State<Arc<Faults>>, request: Request, next: Ne
         &faults.api_calls
     };
     counter.fetch_add(1, Ordering::Relaxed);
+    if !is_auth {
+        faults.wait_while_held(request.uri().path()).await;
+    }
     let decision = faults.decide(is_auth);
     if let Some(delay) = decision.delay {
         tokio::time::sleep(delay).await;
@@ -189,11 +244,19 @@ pub async fn apply(State(faults): State<Arc<Faults>>, request: Request, next: Ne
     response
 }
 
-/// `POST /_sandbox/faults` (arm) and `DELETE /_sandbox/faults` (disarm), answering the plan.
+/// `POST /_sandbox/faults` (arm), `GET /_sandbox/faults` (read) and `DELETE /_sandbox/faults`
+/// (disarm), answering the plan.
 pub fn control_routes(faults: Arc<Faults>) -> Router {
     Router::new()
-        .route("/_sandbox/faults", post(set_faults).delete(clear_faults))
+        .route(
+            "/_sandbox/faults",
+            post(set_faults).get(show_faults).delete(clear_faults),
+        )
         .with_state(faults)
+}
+
+async fn show_faults(State(faults): State<Arc<Faults>>) -> Json<FaultPlan> {
+    Json(faults.current())
 }
 
 async fn set_faults(
@@ -250,5 +313,35 @@ mod tests {
             })
             .unwrap_err();
         assert!(error.contains("5xx"), "{error}");
+    }
+
+    #[tokio::test]
+    async fn a_held_call_waits_until_the_hold_is_lifted() {
+        let faults = Arc::new(Faults::new(&STYLE));
+        faults
+            .configure(FaultUpdate {
+                hold: Some("/order".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        // Other paths pass at once.
+        faults.wait_while_held("/products").await;
+        let held = tokio::spawn({
+            let faults = faults.clone();
+            async move { faults.wait_while_held("/api/v1/order").await }
+        });
+        while faults.current().held_calls == 0 {
+            tokio::task::yield_now().await;
+        }
+        assert!(!held.is_finished());
+        faults
+            .configure(FaultUpdate {
+                hold: Some(String::new()),
+                ..Default::default()
+            })
+            .unwrap();
+        held.await.unwrap();
+        assert_eq!(faults.current().held_calls, 0);
+        assert_eq!(faults.current().hold, None);
     }
 }

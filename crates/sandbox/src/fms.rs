@@ -123,6 +123,11 @@ impl FmsSandbox {
         self.shared.faults.reset();
     }
 
+    /// The armed faults and the calls held now, like `GET /_sandbox/faults`.
+    pub fn faults(&self) -> crate::faults::FaultPlan {
+        self.shared.faults.current()
+    }
+
     /// Every token issued so far stops working (answers code 7), like
     /// `POST /_sandbox/tokens/expire`.
     pub fn expire_tokens(&self) {

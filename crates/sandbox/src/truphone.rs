@@ -131,6 +131,11 @@ impl TruphoneSandbox {
         self.shared.faults.reset();
     }
 
+    /// The armed faults and the calls held now, like `GET /_sandbox/faults`.
+    pub fn faults(&self) -> crate::faults::FaultPlan {
+        self.shared.faults.current()
+    }
+
     /// Every access and refresh token issued so far stops working.
     pub fn expire_tokens(&self) {
         self.shared.with_world(|world, _| world.expire_tokens());

@@ -6,6 +6,7 @@ mod payment;
 mod provider_request;
 mod provision;
 pub(crate) mod record;
+mod refund_request;
 mod reservation;
 mod timeline;
 mod view;
@@ -14,6 +15,7 @@ pub use checkout::{start_checkout, CheckoutError, CheckoutStarted, StartCheckout
 pub use fulfilment::{begin_refund, run_job, FulfilmentContext, JobKind};
 pub use payment::{confirm_checkout, handle_payment_event, EventOutcome};
 pub use provider_request::provider_request;
-pub use record::{load, OrderRecord};
+pub use record::{load, LateEsim, OrderRecord, RefundRequest};
+pub use refund_request::{request as request_refund, Requested};
 pub use timeline::{entries as timeline_entries, note, TimelineEntry};
 pub use view::{order_view, EsimInstall, OrderView};

@@ -294,6 +294,13 @@ fn OrderView(order: OrderDetail, actions: Actions) -> impl IntoView {
         ("ICCID", order.iccid),
         ("Tops up ICCID", order.topup_iccid),
         (
+            "eSIM after refund",
+            order
+                .late_esim
+                .as_ref()
+                .map(domain::admin::LateEsim::summary),
+        ),
+        (
             "Resolved",
             order.resolved.map(|resolved| {
                 format!(

@@ -16,12 +16,10 @@ use super::handlers::JsonBody;
 use super::state::{Shared, World};
 use super::wire::ApiError;
 use crate::calendar::iso8601;
-use crate::faults::FaultUpdate;
 
 /// Every control route.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
-        .route("/_sandbox/faults", post(set_faults).delete(clear_faults))
         .route("/_sandbox/expire_tokens", post(expire_tokens))
         // The name every Tern sandbox shares.
         .route("/_sandbox/tokens/expire", post(expire_tokens))
@@ -36,24 +34,8 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/_sandbox/esims/{iccid}/consume", post(consume))
         .route("/_sandbox/stats", get(stats))
         .route("/_sandbox/events", get(events))
-        .with_state(shared)
-}
-
-/// `POST /_sandbox/faults {fail_next?, status?, malformed_next?, delay_ms?, include_auth?}`.
-async fn set_faults(
-    State(shared): State<Arc<Shared>>,
-    JsonBody(update): JsonBody<FaultUpdate>,
-) -> Result<Json<Value>, ApiError> {
-    let plan = shared
-        .faults
-        .configure(update)
-        .map_err(ApiError::bad_request)?;
-    Ok(Json(json!(plan)))
-}
-
-/// `DELETE /_sandbox/faults`: disarm everything.
-async fn clear_faults(State(shared): State<Arc<Shared>>) -> Json<Value> {
-    Json(json!(shared.faults.reset()))
+        .with_state(shared.clone())
+        .merge(crate::faults::control_routes(shared.faults.clone()))
 }
 
 /// `POST /_sandbox/expire_tokens`: every issued token stops working.

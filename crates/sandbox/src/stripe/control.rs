@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::cards::{self, CardInput};
-use super::payment::Attempt;
+use super::payment::{Attempt, RefundRequest};
 use super::state::{Shared, World};
 use super::time;
 use super::webhooks::ResendError;
@@ -29,6 +29,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         )
         .route("/_sandbox/stripe/sessions/{id}/pay_later", post(pay_later))
         .route("/_sandbox/stripe/sessions/{id}/settle", post(settle))
+        .route(
+            "/_sandbox/stripe/payment_intents/{id}/refund",
+            post(dashboard_refund),
+        )
         .route("/_sandbox/stripe/events", get(events))
         .route("/_sandbox/stripe/events/{id}/resend", post(resend))
         .route("/_sandbox/stripe/stats", get(stats))
@@ -205,6 +209,23 @@ async fn settle(
             .settle(&id, request.succeed, now)
             .map_err(|refusal| refusal.into_api_error(&id))?;
         Ok(attempt_json(&shared, world, &id, attempt))
+    })
+}
+
+/// `POST /_sandbox/stripe/payment_intents/{id}/refund`: refunds the whole payment as someone
+/// in the Stripe dashboard would, raising `charge.refunded`; answers the refund's id.
+#[tracing::instrument(skip_all)]
+async fn dashboard_refund(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    shared.with_world(|world, now| {
+        let request = RefundRequest {
+            payment_intent: Some(id),
+            ..RefundRequest::default()
+        };
+        let refund = world.refund(request, now)?;
+        Ok(Json(json!({ "refund": refund })))
     })
 }
 

@@ -1,6 +1,7 @@
 //! The admin dashboard's figures: paid orders and revenue today (UTC) and over the last 7 days,
 //! orders by status, the orders that need a person, and each provider's health and balance.
 
+use crate::orders::LateEsim;
 use crate::routing::{health, Providers};
 use crate::Db;
 use anyhow::Context;
@@ -100,21 +101,24 @@ async fn by_status(db: &Db) -> anyhow::Result<Vec<StatusCount>> {
 }
 
 /// Failed and refunding orders, paid orders still without an eSIM after
-/// [`STUCK_AFTER_MINUTES`], and orders whose background job gave up; not those an admin marked
-/// resolved.
+/// [`STUCK_AFTER_MINUTES`], orders whose background job gave up, and refunded orders whose eSIM
+/// arrived after the refund and could not be terminated; not those an admin marked resolved.
 async fn attention(db: &Db, now: i64) -> anyhow::Result<Vec<AttentionOrder>> {
     let rows = sqlx::query(
         "SELECT o.id, o.email, o.plan_title, o.provider, o.status, o.currency, o.amount_minor, o.updated_at,
+           o.late_esim,
            (SELECT MIN(j.kind) FROM jobs j WHERE j.subject = o.id AND j.state = 'dead') AS dead_job
          FROM orders o
          WHERE o.resolved_at IS NULL AND (o.status IN ('failed', 'refunding')
             OR (o.status IN ('paid', 'provisioning') AND EXISTS (
                   SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.to_status = 'paid' AND e.at < $1))
-            OR EXISTS (SELECT 1 FROM jobs j WHERE j.subject = o.id AND j.state = 'dead'))
+            OR EXISTS (SELECT 1 FROM jobs j WHERE j.subject = o.id AND j.state = 'dead')
+            OR o.late_esim = $3)
          ORDER BY o.updated_at LIMIT $2",
     )
     .bind(now - STUCK_AFTER_MINUTES * MINUTE)
     .bind(ATTENTION_LIMIT)
+    .bind(LateEsim::NotTerminated.as_str())
     .fetch_all(db.pool())
     .await
     .context("Failed to find orders needing attention")?;
@@ -125,6 +129,9 @@ async fn attention(db: &Db, now: i64) -> anyhow::Result<Vec<AttentionOrder>> {
             let currency = Currency::parse(&currency)
                 .with_context(|| format!("Failed to read the currency {currency:?}"))?;
             let dead_job: Option<String> = row.try_get("dead_job")?;
+            let late_esim: Option<String> = row.try_get("late_esim")?;
+            let not_terminated =
+                late_esim.as_deref().and_then(LateEsim::parse) == Some(LateEsim::NotTerminated);
             Ok(AttentionOrder {
                 id: row.try_get("id")?,
                 email: row.try_get("email")?,
@@ -132,14 +139,14 @@ async fn attention(db: &Db, now: i64) -> anyhow::Result<Vec<AttentionOrder>> {
                 provider: row.try_get("provider")?,
                 amount: Money::new(row.try_get("amount_minor")?, currency),
                 updated_at: row.try_get("updated_at")?,
-                reason: attention_reason(&status, dead_job.as_deref()),
+                reason: attention_reason(&status, dead_job.as_deref(), not_terminated),
                 status,
             })
         })
         .collect()
 }
 
-fn attention_reason(status: &str, dead_job: Option<&str>) -> String {
+fn attention_reason(status: &str, dead_job: Option<&str>, not_terminated: bool) -> String {
     let by_status = match status {
         "failed" => Some("Fulfilment failed and no refund has started".to_owned()),
         "refunding" => Some("Refund not confirmed yet".to_owned()),
@@ -149,11 +156,14 @@ fn attention_reason(status: &str, dead_job: Option<&str>) -> String {
         _ => None,
     };
     let by_job = dead_job.map(|kind| format!("Background job {kind} gave up"));
-    match (by_status, by_job) {
-        (Some(a), Some(b)) => format!("{a}; {b}"),
-        (Some(a), None) | (None, Some(a)) => a,
-        (None, None) => String::new(),
-    }
+    let by_late_esim = not_terminated.then(|| {
+        "An eSIM arrived after the refund and could not be terminated at the provider".to_owned()
+    });
+    [by_status, by_job, by_late_esim]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Every configured provider (and any with recorded calls), with its balance where it has one.
@@ -247,12 +257,13 @@ mod tests {
 
     #[test]
     fn reasons_name_every_problem() {
-        assert!(attention_reason("paid", None).contains("no eSIM yet"));
+        assert!(attention_reason("paid", None, false).contains("no eSIM yet"));
         assert_eq!(
-            attention_reason("ready", Some("email_esim_delivery")),
+            attention_reason("ready", Some("email_esim_delivery"), false),
             "Background job email_esim_delivery gave up"
         );
-        assert!(attention_reason("failed", Some("refund_order")).contains("; "));
+        assert!(attention_reason("failed", Some("refund_order"), false).contains("; "));
+        assert!(attention_reason("refunded", None, true).contains("could not be terminated"));
     }
 
     #[tokio::test]

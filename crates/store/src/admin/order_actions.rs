@@ -6,8 +6,8 @@
 
 use super::{audit, Admin};
 use crate::clock::now_millis;
-use crate::orders::record::{self, Changes, OrderRecord};
-use crate::orders::{self, JobKind};
+use crate::orders::record::{self, OrderRecord};
+use crate::orders::{self, JobKind, RefundRequest, Requested};
 use crate::{jobs, mail, Db};
 use anyhow::Context;
 use domain::OrderStatus;
@@ -139,9 +139,11 @@ pub async fn retry_fulfilment(
     .await
 }
 
-/// Refunds an order in full. A paid order not yet delivered fails and is refunded; a delivered
-/// one has its package terminated at the provider first where the provider allows it (a refusal
-/// is noted, and the traveller is refunded anyway), then goes to `refunding`.
+/// Refunds an order in full. A paid order not yet delivered never races its fulfilment: the
+/// refund is stored as requested and the fulfilment job stops, or terminates an eSIM the
+/// provider delivers after the request, before refunding. A delivered one has its package
+/// terminated at the provider first where the provider allows it (a refusal is noted, and the
+/// traveller is refunded anyway), then goes to `refunding`.
 #[tracing::instrument(skip(db, admin, provider), fields(admin = %admin.id))]
 pub async fn refund(
     db: &Db,
@@ -166,20 +168,31 @@ pub async fn refund(
             let cause = format!("Refunded by {}: {reason}", admin.name);
             let changed = match order.status {
                 OrderStatus::Paid | OrderStatus::Provisioning => {
-                    let changes = Changes {
-                        failure_reason: Some(&cause),
-                        jobs: &[JobKind::Refund.as_str()],
-                        ..Default::default()
+                    let requested =
+                        orders::request_refund(db, &order, RefundRequest::Refund, &cause).await?;
+                    let answer = match requested {
+                        Requested::Stored { in_flight: true } => format!(
+                            "The provider is still being asked for this eSIM: the refund of {amount} follows once it answers, and an eSIM that arrives is terminated first."
+                        ),
+                        Requested::Stored { in_flight: false } => format!("Refunding {amount}."),
+                        Requested::AlreadyRequested => {
+                            return Err(refused("A refund of this order is already on its way."));
+                        }
+                        Requested::NotFulfilling => {
+                            return Err(refused(
+                                "The order changed meanwhile; reload it and try again.",
+                            ));
+                        }
                     };
-                    record::transition(
+                    audit::record(
                         db,
+                        admin,
+                        OrderAction::Refund.audit_action(),
                         &order.id,
-                        order.status,
-                        OrderStatus::Failed,
-                        changes,
-                        &cause,
+                        &format!("{amount}: {reason}"),
                     )
-                    .await?
+                    .await?;
+                    return Ok(answer);
                 }
                 OrderStatus::Ready => {
                     terminate(db, admin, provider, &order).await?;

@@ -353,6 +353,10 @@ pub async fn detail(db: &Db, order_id: &str) -> anyhow::Result<Option<OrderDetai
         failure_reason: order.failure_reason,
         checkout_session_id: order.checkout_session_id,
         payment_intent: order.payment_intent,
+        late_esim: order.late_esim.map(|state| domain::admin::LateEsim {
+            iccid: order.iccid.clone().unwrap_or_default(),
+            state: state.as_str().to_owned(),
+        }),
         iccid: order.iccid,
         topup_iccid: order.topup_iccid,
     }))

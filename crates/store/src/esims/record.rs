@@ -9,16 +9,16 @@ use providers::ProvisionedEsim;
 use sqlx::Row;
 
 /// Stores what fulfilment delivered: a new eSIM with its first package, or one more package on
-/// an eSIM the traveller has. Idempotent, so a re-run job records nothing twice.
+/// an eSIM the traveller has, inside the caller's transaction (the one that marks the order
+/// ready). Idempotent, so a re-run job records nothing twice.
 pub async fn record_delivery(
-    db: &Db,
+    tx: &mut sqlx::AnyConnection,
     order: &OrderRecord,
     delivered: &ProvisionedEsim,
 ) -> anyhow::Result<()> {
     let now = now_millis();
     let iccid = delivered.iccid.as_str();
     let email = normalise_email(&order.email);
-    let mut tx = db.pool().begin().await.context("Failed to begin")?;
     use crate::catalogue::sql::{PLACE_JOINS, PLACE_NAME};
     let sql = format!(
         "SELECT p.data_bytes, {PLACE_NAME} AS destination FROM plans p {PLACE_JOINS} WHERE p.id = $1"
@@ -79,7 +79,6 @@ pub async fn record_delivery(
         .execute(&mut *tx)
         .await
         .context("Failed to schedule a refresh")?;
-    tx.commit().await.context("Failed to record the delivery")?;
     Ok(())
 }
 

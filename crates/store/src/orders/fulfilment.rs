@@ -3,7 +3,7 @@
 //! Each job is safe to run again after a crash: the provider order carries an idempotency key derived
 //! from the order, the refund one derived likewise, and each email is recorded once it is sent.
 
-use super::record::{self, Changes, OrderRecord};
+use super::record::{self, Changes, OrderRecord, RefundRequest};
 use super::timeline;
 use crate::clock::now_millis;
 use crate::jobs::{self, ClaimedJob};
@@ -27,6 +27,8 @@ pub enum JobKind {
     EmailRefund,
     /// Tells the provider an unpaid order's reservation can go.
     ReleaseReservation,
+    /// Ends an eSIM that arrived after its refund was asked for, then starts the refund.
+    TerminateLateEsim,
 }
 
 impl JobKind {
@@ -38,6 +40,7 @@ impl JobKind {
             JobKind::EmailDelivery => "email_esim_delivery",
             JobKind::EmailRefund => "email_refund_notice",
             JobKind::ReleaseReservation => "release_reservation",
+            JobKind::TerminateLateEsim => "terminate_late_esim",
         }
     }
 
@@ -49,6 +52,7 @@ impl JobKind {
             JobKind::EmailDelivery,
             JobKind::EmailRefund,
             JobKind::ReleaseReservation,
+            JobKind::TerminateLateEsim,
         ]
         .into_iter()
         .find(|k| k.as_str() == kind)
@@ -88,6 +92,7 @@ pub async fn run_job(ctx: &FulfilmentContext, job: &ClaimedJob) -> anyhow::Resul
         JobKind::Fulfil => super::provision::fulfil(ctx, job, order).await,
         JobKind::Refund => refund(ctx, job, order).await,
         JobKind::ReleaseReservation => super::provision::release_unpaid(ctx, job, order).await,
+        JobKind::TerminateLateEsim => super::refund_request::terminate_late(ctx, job, order).await,
         JobKind::EmailConfirmation | JobKind::EmailDelivery | JobKind::EmailRefund => {
             email(ctx, job, kind, order).await
         }
@@ -336,7 +341,10 @@ async fn email(
                 .unwrap_or_else(|| "the provider could not issue it".into());
             ("refund_notice", mail::refund_notice(&order, &reason), None)
         }
-        JobKind::Fulfil | JobKind::Refund | JobKind::ReleaseReservation => {
+        JobKind::Fulfil
+        | JobKind::Refund
+        | JobKind::ReleaseReservation
+        | JobKind::TerminateLateEsim => {
             unreachable!("not an email job")
         }
     };

@@ -1,12 +1,13 @@
 //! Payment confirmation, from a signed webhook or from the success page: both paths are idempotent.
 
 use super::fulfilment::JobKind;
-use super::record::{self, Changes, OrderRecord};
+use super::record::{self, Changes, OrderRecord, RefundRequest};
+use super::refund_request::request as request_refund;
 use super::timeline;
 use crate::clock::now_millis;
 use crate::Db;
 use anyhow::Context;
-use domain::OrderStatus;
+use domain::{Money, OrderStatus};
 use payments::{CheckoutStatus, PaymentEvent, PaymentGateway, PaymentOutcome, VerifiedEvent};
 use sqlx::Row;
 
@@ -57,14 +58,7 @@ pub async fn handle_payment_event(db: &Db, event: &VerifiedEvent) -> anyhow::Res
         PaymentEvent::ChargeRefunded {
             payment_intent,
             amount_refunded,
-        } => {
-            refund_confirmed(
-                db,
-                payment_intent,
-                &format!("Refund of {amount_refunded} confirmed by the payment provider"),
-            )
-            .await?
-        }
+        } => refund_confirmed(db, payment_intent, *amount_refunded).await?,
         PaymentEvent::Ignored { .. } => (EventOutcome::Ignored, None),
     };
     sqlx::query(
@@ -251,10 +245,13 @@ fn release_jobs(order: &record::OrderRecord) -> &'static [&'static str] {
     }
 }
 
+/// A refund Stripe reports: the end of Tern's own refund, or one made in the Stripe dashboard.
+/// A full refund of an order still being fulfilled stops its fulfilment the way an admin
+/// refund does, except that nothing is refunded again.
 async fn refund_confirmed(
     db: &Db,
     payment_intent: &str,
-    cause: &str,
+    amount_refunded: Money,
 ) -> anyhow::Result<(EventOutcome, Option<String>)> {
     let row = sqlx::query("SELECT id FROM orders WHERE payment_intent = $1")
         .bind(payment_intent)
@@ -264,6 +261,23 @@ async fn refund_confirmed(
     let Some(order_id) = row.map(|r| r.try_get::<String, _>("id")).transpose()? else {
         return Ok((EventOutcome::Ignored, None));
     };
+    let Some(order) = record::load(db, &order_id).await? else {
+        return Ok((EventOutcome::Ignored, None));
+    };
+    if matches!(order.status, OrderStatus::Paid | OrderStatus::Provisioning) {
+        let cause = if amount_refunded.minor >= order.amount_minor {
+            format!("Stripe reports the payment refunded ({amount_refunded}); fulfilment stops")
+        } else {
+            // A partial refund leaves the order to be fulfilled; someone chose it by hand.
+            let note = format!(
+                "Stripe reports {amount_refunded} of the payment refunded outside Tern; needs attention"
+            );
+            timeline::note(db, &order.id, "payment", &note).await?;
+            return Ok((EventOutcome::Applied, Some(order_id)));
+        };
+        request_refund(db, &order, RefundRequest::AlreadyRefunded, &cause).await?;
+        return Ok((EventOutcome::Applied, Some(order_id)));
+    }
     let changes = Changes {
         jobs: &[JobKind::EmailRefund.as_str()],
         ..Default::default()
@@ -274,7 +288,7 @@ async fn refund_confirmed(
         OrderStatus::Refunding,
         OrderStatus::Refunded,
         changes,
-        cause,
+        &format!("Refund of {amount_refunded} confirmed by the payment provider"),
     )
     .await?;
     Ok((EventOutcome::Applied, Some(order_id)))

@@ -4,7 +4,7 @@
 
 use super::fulfilment::{fail, note_and_retry, retry_delay, FulfilmentContext, JobKind, Retry};
 use super::record::{self, Changes, OrderRecord};
-use super::{provider_request, reservation, timeline};
+use super::{provider_request, refund_request, reservation, timeline};
 use crate::clock::now_millis;
 use crate::jobs::{self, ClaimedJob};
 use crate::routing::{equivalent_plans, health};
@@ -25,7 +25,7 @@ pub(super) async fn fulfil(
 ) -> anyhow::Result<()> {
     match order.status {
         OrderStatus::Paid => {
-            record::transition(
+            let started = record::transition(
                 &ctx.db,
                 &order.id,
                 OrderStatus::Paid,
@@ -34,10 +34,21 @@ pub(super) async fn fulfil(
                 "Fulfilment started",
             )
             .await?;
+            if !started {
+                // The order moved meanwhile: run again on what it is now.
+                return jobs::retry_later(&ctx.db, job, "order changed", Duration::ZERO).await;
+            }
         }
         // Resumed after a crash, a retryable error or a pending answer.
         OrderStatus::Provisioning => {}
         _ => return jobs::complete(&ctx.db, job).await,
+    }
+    // A refund was asked for and the provider holds no order of ours yet: ask it for nothing.
+    // A pending provider order is still polled, so an eSIM it completes is terminated.
+    let pending_at_provider = order.provider_order_id.is_some() && order.reserved_until.is_none();
+    if order.refund_request.is_some() && !pending_at_provider {
+        release_reservation(ctx, &order).await;
+        return refund_request::stop(ctx, job, &order, "before asking the provider").await;
     }
     let order = mark_first_attempt(ctx, order).await?;
     let Some(provider) = ctx.providers.get(order.provider.as_str()).cloned() else {
@@ -206,23 +217,24 @@ async fn deliver(
         ),
     )
     .await?;
-    // Recorded before the status change: a crash in between re-runs this job, and the record is
-    // idempotent, whereas a ready order's job would not run again.
-    crate::esims::record_delivery(&ctx.db, order, &esim).await?;
-    sqlx::query("UPDATE orders SET reserved_until = NULL WHERE id = $1")
-        .bind(&order.id)
-        .execute(ctx.db.pool())
-        .await
-        .context("Failed to clear the reservation")?;
     let changes = Changes {
         provider_order_id: Some(&esim.provider_order_id),
         iccid: Some(esim.iccid.as_str()),
         activation: esim.activation.as_ref(),
         jobs: &[JobKind::EmailDelivery.as_str()],
+        unless_refund_requested: true,
         ..Default::default()
     };
-    record::transition(
-        &ctx.db,
+    // The eSIM is recorded with the status change, which happens only if no refund was asked for
+    // during the call: of the delivery and the refund request, exactly one wins.
+    let mut tx = ctx
+        .db
+        .pool()
+        .begin()
+        .await
+        .context("Failed to begin a delivery")?;
+    let delivered = record::transition_in(
+        &mut tx,
         &order.id,
         OrderStatus::Provisioning,
         OrderStatus::Ready,
@@ -230,6 +242,21 @@ async fn deliver(
         "eSIM ready",
     )
     .await?;
+    if !delivered {
+        drop(tx);
+        return match refund_request::is_requested(&ctx.db, &order.id).await? {
+            true => refund_request::arrived_after_refund(ctx, job, order, &esim).await,
+            false => jobs::complete(&ctx.db, job).await,
+        };
+    }
+    crate::esims::record_delivery(&mut tx, order, &esim).await?;
+    sqlx::query("UPDATE orders SET reserved_until = NULL WHERE id = $1")
+        .bind(&order.id)
+        .execute(&mut *tx)
+        .await
+        .context("Failed to clear the reservation")?;
+    tx.commit().await.context("Failed to commit a delivery")?;
+    tracing::info!(order = %order.id, "eSIM ready");
     jobs::complete(&ctx.db, job).await
 }
 
@@ -242,6 +269,9 @@ async fn fail_over(
     reason: &str,
 ) -> anyhow::Result<()> {
     release_reservation(ctx, order).await;
+    if refund_request::is_requested(&ctx.db, &order.id).await? {
+        return refund_request::stop(ctx, job, order, reason).await;
+    }
     if order.topup_iccid.is_some() {
         let reason = format!("{reason} (a top-up can only come from the eSIM's own provider)");
         return fail(ctx, job, order, &reason).await;

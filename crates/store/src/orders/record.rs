@@ -46,8 +46,67 @@ pub struct OrderRecord {
     /// The provider's word for a pending order, and how often Tern asked.
     pub provider_status: Option<String>,
     pub provider_checks: i64,
+    /// Set when a refund was asked for while the eSIM was still being obtained; fulfilment
+    /// stops (or terminates what arrives) before the refund runs.
+    pub refund_request: Option<RefundRequest>,
+    /// An eSIM the provider delivered after that request, and what became of it.
+    pub late_esim: Option<LateEsim>,
     pub created_at: i64,
     pub updated_at: i64,
+}
+
+/// Who returns the money of a refund asked for during fulfilment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefundRequest {
+    /// Tern refunds, once fulfilment has stopped.
+    Refund,
+    /// The payment was already refunded outside Tern (the Stripe dashboard).
+    AlreadyRefunded,
+}
+
+impl RefundRequest {
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            RefundRequest::Refund => "refund",
+            RefundRequest::AlreadyRefunded => "refunded",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<RefundRequest> {
+        [RefundRequest::Refund, RefundRequest::AlreadyRefunded]
+            .into_iter()
+            .find(|request| request.as_str() == value)
+    }
+}
+
+/// What became of an eSIM delivered after its refund was asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LateEsim {
+    /// A durable job is ending it at the provider; the refund follows.
+    Terminating,
+    Terminated,
+    /// The provider cannot or would not end it: a person must.
+    NotTerminated,
+}
+
+impl LateEsim {
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            LateEsim::Terminating => "terminating",
+            LateEsim::Terminated => "terminated",
+            LateEsim::NotTerminated => "not_terminated",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<LateEsim> {
+        [
+            LateEsim::Terminating,
+            LateEsim::Terminated,
+            LateEsim::NotTerminated,
+        ]
+        .into_iter()
+        .find(|state| state.as_str() == value)
+    }
 }
 
 impl OrderRecord {
@@ -105,6 +164,14 @@ impl OrderRecord {
                 .collect(),
             provider_status: row.try_get("provider_status")?,
             provider_checks: row.try_get("provider_checks")?,
+            refund_request: row
+                .try_get::<Option<String>, _>("refund_request")?
+                .as_deref()
+                .and_then(RefundRequest::parse),
+            late_esim: row
+                .try_get::<Option<String>, _>("late_esim")?
+                .as_deref()
+                .and_then(LateEsim::parse),
             created_at: row.try_get("created_at")?,
             updated_at: row.try_get("updated_at")?,
         })
@@ -144,6 +211,8 @@ pub struct Changes<'a> {
     pub refund_minor: Option<i64>,
     /// Jobs (kind names) queued for this order in the same transaction, so a change never loses its follow-up.
     pub jobs: &'a [&'a str],
+    /// The change happens only if no refund was asked for meanwhile (a delivery).
+    pub unless_refund_requested: bool,
 }
 
 /// Moves an order from `from` to `to` if it is still in `from`; returns whether this call made the change.
@@ -157,16 +226,39 @@ pub async fn transition(
     changes: Changes<'_>,
     cause: &str,
 ) -> anyhow::Result<bool> {
-    if !from.can_become(to) {
-        bail!("order {id}: {}", from.transition(to).unwrap_err());
-    }
-    let now = now_millis();
     let mut tx = db
         .pool()
         .begin()
         .await
         .context("Failed to begin a status change")?;
-    let updated = sqlx::query(
+    if !transition_in(&mut tx, id, from, to, changes, cause).await? {
+        return Ok(false);
+    }
+    tx.commit()
+        .await
+        .context("Failed to commit a status change")?;
+    tracing::info!(order = id, %from, %to, cause, "order status changed");
+    Ok(true)
+}
+
+/// [`transition`] inside the caller's transaction, so other writes commit (or not) with it.
+pub async fn transition_in(
+    tx: &mut sqlx::AnyConnection,
+    id: &str,
+    from: OrderStatus,
+    to: OrderStatus,
+    changes: Changes<'_>,
+    cause: &str,
+) -> anyhow::Result<bool> {
+    if !from.can_become(to) {
+        bail!("order {id}: {}", from.transition(to).unwrap_err());
+    }
+    let now = now_millis();
+    let guard = match changes.unless_refund_requested {
+        true => " AND refund_requested_at IS NULL",
+        false => "",
+    };
+    let updated = sqlx::query(&format!(
         "UPDATE orders SET status = $1, updated_at = $2,
            payment_intent = COALESCE($3, payment_intent),
            provider_order_id = COALESCE($4, provider_order_id),
@@ -175,8 +267,8 @@ pub async fn transition(
            matching_id = COALESCE($7, matching_id),
            failure_reason = COALESCE($8, failure_reason),
            refund_minor = COALESCE($9, refund_minor)
-         WHERE id = $10 AND status = $11",
-    )
+         WHERE id = $10 AND status = $11{guard}"
+    ))
     .bind(to.as_str())
     .bind(now)
     .bind(changes.payment_intent)
@@ -198,9 +290,5 @@ pub async fn transition(
     for kind in changes.jobs {
         crate::jobs::enqueue(&mut *tx, kind, id, std::time::Duration::ZERO).await?;
     }
-    tx.commit()
-        .await
-        .context("Failed to commit a status change")?;
-    tracing::info!(order = id, %from, %to, cause, "order status changed");
     Ok(true)
 }
