@@ -13,5 +13,8 @@ mod checkout;
 mod health;
 mod mail;
 mod my_esim;
+mod retention;
 mod routing;
+mod secrets_at_rest;
+mod sign_in_links;
 mod support;
