@@ -1,7 +1,7 @@
 //! Email delivery: SMTP through lettre when SMTP_URL is set, otherwise files in a local outbox folder.
 
 mod message;
-mod outbox;
+pub mod outbox;
 mod smtp;
 
 pub use outbox::OutboxMailer;

@@ -65,7 +65,7 @@ pub fn router(
         .route("/sitemap.xml", get(seo::sitemap))
         .route("/webhooks/stripe", post(webhooks::stripe))
         .route("/webhooks/esimfx", post(provider_webhooks::esimfx))
-        .route("/auth/verify", get(auth::verify))
+        .route("/auth/verify", post(auth::confirm))
         .route("/auth/sign-out", post(auth::sign_out))
         .route(
             "/my-esims/{iccid}/install-pack",

@@ -115,6 +115,8 @@ impl Application {
             wake.clone(),
         ))];
 
+        tasks.push(tokio::spawn(jobs::retention::run(db.clone())));
+
         let provider_map = Arc::new(provider_map);
         let usage_wake = Arc::new(Notify::new());
         tasks.push(tokio::spawn(jobs::usage_sync::run(
@@ -143,6 +145,7 @@ impl Application {
             payments: gateway,
             jobs: wake,
             outbox_mode: settings.mail.smtp_url.is_none(),
+            outbox_dir: settings.mail.outbox_dir.clone(),
             providers: provider_map,
             care,
             pricing,

@@ -12,6 +12,7 @@ pub mod layout;
 pub mod load_error;
 pub mod page_meta;
 pub mod plan_card;
+pub mod secret_address;
 pub mod sort_links;
 pub mod state_badge;
 pub mod status;

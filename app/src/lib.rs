@@ -36,8 +36,8 @@ use pages::admin::{order_page::OrderPage as AdminOrderPage, orders_page::OrdersP
 use pages::catalogue::{country_page::CountryPage, plan_page::PlanPage, region_page::RegionPage};
 use pages::home::home_page::HomePage;
 use pages::my_esims::{
-    esim_page::EsimPage, my_esims_page::MyEsimsPage, sign_in_page::SignInPage,
-    top_up_page::TopUpPage,
+    esim_page::EsimPage, my_esims_page::MyEsimsPage, sign_in_link_page::SignInLinkPage,
+    sign_in_page::SignInPage, top_up_page::TopUpPage,
 };
 use pages::not_found_page::NotFoundPage;
 use pages::orders::order_page::OrderPage;
@@ -82,6 +82,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/plan/:id") view=PlanPage ssr=SsrMode::Async/>
                     <Route path=path!("/order/:id") view=OrderPage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/auth/verify") view=SignInLinkPage ssr=SsrMode::Async/>
                     <Route path=path!("/my-esims") view=MyEsimsPage ssr=SsrMode::Async/>
                     <Route path=path!("/my-esims/:iccid") view=EsimPage ssr=SsrMode::Async/>
                     <Route path=path!("/my-esims/:iccid/top-up") view=TopUpPage ssr=SsrMode::Async/>

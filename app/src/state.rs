@@ -13,6 +13,9 @@ pub struct AppState {
     pub jobs: std::sync::Arc<tokio::sync::Notify>,
     /// Whether mail goes to the local outbox (development), which /dev/outbox then lists.
     pub outbox_mode: bool,
+    /// Where the local outbox writes each message; the page shows sent messages from there, as
+    /// the database no longer holds their links.
+    pub outbox_dir: std::path::PathBuf,
     /// Every configured provider adapter, by provider id.
     pub providers: std::sync::Arc<
         std::collections::HashMap<&'static str, std::sync::Arc<dyn providers::EsimProvider>>,

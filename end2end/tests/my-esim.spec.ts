@@ -1,7 +1,7 @@
 // My eSIM as a traveller: sign in with the emailed link, see the eSIM and its usage as the
 // provider reports it, top it up, and open its install page with no network.
 import { expect, Page, test } from "@playwright/test";
-import { buyEsim, payWith, sandboxEsim, signIn, uniqueEmail, useData } from "./support";
+import { buyEsim, emailedSignInLink, payWith, sandboxEsim, signIn, uniqueEmail, useData } from "./support";
 
 const MIB = 1024 ** 2;
 const GIB = 1024 ** 3;
@@ -33,10 +33,29 @@ test("signed out, My eSIMs asks to sign in", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "Sign in to see your eSIMs" })).toBeVisible();
 });
 
-test("a used sign-in link explains itself", async ({ page }) => {
+test("an unknown sign-in link explains itself and offers a new one", async ({ page }) => {
   await page.goto("/auth/verify?token=not-a-real-token");
-  await expect(page).toHaveURL(/\/sign-in\?expired=1/);
-  await expect(page.getByText("That sign-in link has expired or was already used.")).toBeVisible();
+  await expect(page.getByText("This sign-in link has expired or was already used.")).toBeVisible();
+  await page.getByRole("link", { name: "Email me a new link" }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+});
+
+test("opening a sign-in link signs nobody in until it is confirmed, once", async ({ page }) => {
+  const email = uniqueEmail("confirm");
+  const link = await emailedSignInLink(page, email);
+  // Opened, as a mail scanner would, and left unconfirmed.
+  await page.goto(link);
+  await expect(page.getByRole("button", { name: "Yes, sign me in" })).toBeVisible();
+  await page.goto("/my-esims");
+  await expect(page.getByRole("heading", { name: "Sign in to see your eSIMs" })).toBeVisible();
+  // Still usable: confirming signs in.
+  await page.goto(link);
+  await page.getByRole("button", { name: "Yes, sign me in" }).click();
+  await expect(page).toHaveURL(/\/my-esims$/);
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  // Used now.
+  await page.goto(link);
+  await expect(page.getByText("This sign-in link has expired or was already used.")).toBeVisible();
 });
 
 test("the usage bar shows what the provider reports", async ({ page, request }) => {

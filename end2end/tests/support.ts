@@ -49,8 +49,8 @@ export async function buyEsim(page: Page, email: string) {
   await expectEsimReady(page);
 }
 
-/** Signs in through the form and the link emailed to the development outbox. */
-export async function signIn(page: Page, email: string, next = "/my-esims") {
+/** Asks for a sign-in link through the form and returns it from the development outbox. */
+export async function emailedSignInLink(page: Page, email: string, next = "/my-esims"): Promise<string> {
   await page.goto(`/sign-in?next=${encodeURIComponent(next)}`);
   await page.getByLabel("Your email").fill(email);
   await page.getByRole("button", { name: "Email me a sign-in link" }).click();
@@ -67,8 +67,19 @@ export async function signIn(page: Page, email: string, next = "/my-esims") {
     link = /https?:\/\/\S+\/auth\/verify\?token=\w+/.exec(text ?? "")?.[0] ?? "";
     expect(link).not.toBe("");
   }).toPass({ timeout: 15_000 });
+  return link;
+}
+
+/** Signs in through the form, the link emailed to the development outbox, and its confirm button. */
+export async function signIn(page: Page, email: string, next = "/my-esims") {
+  const link = await emailedSignInLink(page, email, next);
+  // Opening the link only asks; the button signs in.
   await page.goto(link);
+  await expect(page.getByTestId("sign-in-as")).toHaveText(`${email[0]}…@example.com`);
+  await expect(page.getByRole("button", { name: "Sign out" })).toHaveCount(0);
+  await page.getByRole("button", { name: "Yes, sign me in" }).click();
   await expect(page).toHaveURL(new RegExp(`${next.replace(/[/?]/g, "\\$&")}$`));
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
 }
 
 /** Where the in-process eSIMfx sandbox listens. */

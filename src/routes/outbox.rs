@@ -1,4 +1,5 @@
-//! `/dev/outbox`: in development (no SMTP_URL) the emails the shop has sent, readable in the browser.
+//! `/dev/outbox`: in development (no SMTP_URL) the emails the shop has sent, readable in the browser:
+//! each sent one as the outbox mailer wrote it, links included.
 
 use app::state::AppState;
 use axum::extract::{Path, State};
@@ -26,7 +27,13 @@ pub async fn list(State(state): State<AppState>) -> Response {
         body.push_str("<p>No email yet.</p>");
     }
     for email in emails {
-        let html = email.html_body.replace(
+        // A sent message as written, links included; the database keeps it without them.
+        let (text_body, html_body) =
+            match crate::mail::outbox::written(&state.outbox_dir, &email.id).await {
+                Some(written) => (written.text, written.html),
+                None => (email.text_body, email.html_body),
+            };
+        let html = html_body.replace(
             "cid:install-qr",
             &format!("/dev/outbox/{}/qr.png", email.id),
         );
@@ -38,7 +45,7 @@ pub async fn list(State(state): State<AppState>) -> Response {
             to = escape(&email.recipient),
             kind = escape(&email.kind),
             sent = if email.sent { "sent" } else { "queued" },
-            text = escape(&email.text_body),
+            text = escape(&text_body),
             html = escape(&html),
         ));
     }

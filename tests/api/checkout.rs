@@ -30,7 +30,7 @@ async fn a_paid_order_delivers_an_esim_with_its_qr_and_emails() {
     app.wait_for_status(&order, "ready", 20).await;
     assert_eq!(esims_bought(&app).await, 1);
 
-    let token = app.order_field(&order, "access_token").await.unwrap();
+    let token = app.order_token(&session).await;
     let (status, html) = app.get_html(&format!("/order/{order}?token={token}")).await;
     assert_eq!(status, 200);
     assert!(html.contains("Your eSIM is ready"));
@@ -167,7 +167,7 @@ async fn a_declined_card_orders_nothing() {
         .start_checkout_as(None, PLAN_PRODUCT, "sarah@example.com")
         .await;
     let _ = app.pay(&session, "4000000000000002").await;
-    let token = app.order_field(&order, "access_token").await.unwrap();
+    let token = app.order_token(&session).await;
     let (_, html) = app
         .get_html(&format!(
             "/order/{order}?token={token}&session_id={session}"
@@ -205,7 +205,7 @@ async fn the_success_page_confirms_payment_when_the_webhook_is_late() {
         .await;
     app.pay(&session, "4242424242424242").await;
     assert_eq!(app.order_status(&order).await, "awaiting_payment");
-    let token = app.order_field(&order, "access_token").await.unwrap();
+    let token = app.order_token(&session).await;
     let (status, _) = app
         .get_html(&format!(
             "/order/{order}?token={token}&session_id={session}"
@@ -248,7 +248,7 @@ async fn a_permanent_provider_failure_refunds_the_payment() {
     app.wait_for_status(&order, "refunded", 20).await;
     assert_eq!(esims_bought(&app).await, 0);
     assert!(app.order_field(&order, "failure_reason").await.is_some());
-    let token = app.order_field(&order, "access_token").await.unwrap();
+    let token = app.order_token(&session).await;
     let (_, html) = app.get_html(&format!("/order/{order}?token={token}")).await;
     assert!(html.contains("Your payment was refunded"));
     let stats: serde_json::Value = app

@@ -14,5 +14,8 @@ mod health;
 mod mail;
 mod my_esim;
 mod refund_race;
+mod retention;
 mod routing;
+mod secrets_at_rest;
+mod sign_in_links;
 mod support;

@@ -1,7 +1,7 @@
 //! My eSIM: sign-in by emailed link, who may see what, usage from the provider (refresh and
 //! webhooks), low-data alerts, top-ups and cancelling an unused package for a refund.
 
-use crate::support::{spawn_app, TestApp, ESIMFX_WEBHOOK_TOKEN, ESIM_FEE_CENTS};
+use crate::support::{session_cookie, spawn_app, TestApp, ESIMFX_WEBHOOK_TOKEN, ESIM_FEE_CENTS};
 use serde_json::{json, Value};
 use sqlx::Row;
 
@@ -103,17 +103,11 @@ async fn a_sign_in_link_works_once_and_attaches_guest_orders() {
 
     // The address is matched whatever its case.
     let link = app.request_sign_in_link("Amira@Example.com").await;
-    let first = app.http.get(&link).send().await.unwrap();
+    let first = app.confirm_sign_in(&link).await;
     assert_eq!(first.status(), 303);
     assert_eq!(first.headers()["location"], "/my-esims");
-    let cookie = first.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let again = app.http.get(&link).send().await.unwrap();
+    let cookie = session_cookie(&first).expect("a session");
+    let again = app.confirm_sign_in(&link).await;
     assert_eq!(again.headers()["location"], "/sign-in?expired=1");
     assert!(again.headers().get("set-cookie").is_none());
 
@@ -432,7 +426,11 @@ async fn crossing_the_alert_level_emails_a_one_click_top_up_link() {
         .await;
     assert!(body.contains("85%"), "{body}");
     let link = app.local_link(&body);
-    let response = app.http.get(&link).send().await.unwrap();
+    // The link opens the confirmation page like any sign-in link; confirming signs in and goes on.
+    let (status, page) = app.get_html(link.trim_start_matches(&app.base_url)).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Yes, sign me in"), "{page}");
+    let response = app.confirm_sign_in(&link).await;
     assert_eq!(response.status(), 303);
     assert_eq!(
         response.headers()["location"].to_str().unwrap(),

@@ -273,6 +273,15 @@ impl TestApp {
             .get("id")
     }
 
+    /// The order link's secret the traveller comes back with from the payment page (in the
+    /// checkout session's `success_url`).
+    pub async fn order_token(&self, session: &str) -> String {
+        let session = self.stripe_get(&format!("sessions/{session}")).await;
+        let success_url = session["success_url"].as_str().expect("a success URL");
+        let (_, query) = success_url.split_once("token=").expect("a token");
+        query.split('&').next().unwrap().to_owned()
+    }
+
     pub async fn pay(&self, session: &str, card: &str) -> reqwest::Response {
         self.stripe_control(
             &format!("sessions/{session}/pay"),
@@ -290,14 +299,29 @@ impl TestApp {
         (order, iccid)
     }
 
-    /// Signs in the way a traveller does (form, emailed link) and returns the `Cookie` header value.
+    /// Signs in the way a traveller does (form, emailed link, confirm) and returns the `Cookie`
+    /// header value.
     pub async fn sign_in(&self, email: &str) -> String {
         let link = self.request_sign_in_link(email).await;
-        let response = self.http.get(&link).send().await.unwrap();
-        assert_eq!(response.status(), 303, "the sign-in link redirects");
-        let set_cookie = response.headers()["set-cookie"].to_str().unwrap();
-        assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
-        set_cookie.split(';').next().unwrap().to_owned()
+        let response = self.confirm_sign_in(&link).await;
+        assert_eq!(response.status(), 303, "the confirmed link redirects");
+        session_cookie(&response).expect("the confirmed link opens a session")
+    }
+
+    /// Presses "Yes, sign me in" on the page a sign-in link opens: posts the link's token the
+    /// way that page's form does.
+    pub async fn confirm_sign_in(&self, link: &str) -> reqwest::Response {
+        let token = link
+            .split_once("token=")
+            .map(|(_, token)| token)
+            .expect("a token in the link");
+        self.http
+            .post(format!("{}/auth/verify", self.base_url))
+            .header("sec-fetch-site", "same-origin")
+            .form(&[("token", token)])
+            .send()
+            .await
+            .expect("request sent")
     }
 
     /// Submits the sign-in form and returns the link from the email it sends (rewritten onto this
@@ -330,11 +354,12 @@ impl TestApp {
         self.local_link(&body)
     }
 
-    /// The newest email of `kind` sent to `recipient`, as text.
+    /// The newest email of `kind` sent to `recipient`, as text, links included: as the mailer
+    /// sent it (the outbox file), since the database keeps it without its links' secrets.
     pub async fn latest_email_to(&self, recipient: &str, kind: &str) -> String {
         use sqlx::Row;
-        sqlx::query(
-            "SELECT text_body FROM emails WHERE recipient = $1 AND kind = $2 ORDER BY created_at DESC",
+        let id: String = sqlx::query(
+            "SELECT id FROM emails WHERE recipient = $1 AND kind = $2 ORDER BY created_at DESC",
         )
         .bind(recipient.to_lowercase())
         .bind(kind)
@@ -342,23 +367,43 @@ impl TestApp {
         .await
         .unwrap()
         .first()
-        .map(|row| row.get::<String, _>("text_body"))
-        .unwrap_or_else(|| panic!("no {kind} email to {recipient}"))
+        .map(|row| row.get("id"))
+        .unwrap_or_else(|| panic!("no {kind} email to {recipient}"));
+        self.sent_text(&id).await
     }
 
-    /// The email of `kind` for one order, once its job has written it (email jobs run after the
-    /// order's status changes).
+    /// The email of `kind` for one order as sent, once its job has sent it (email jobs run after
+    /// the order's status changes).
     pub async fn email_of_order(&self, order_id: &str, kind: &str) -> String {
         use sqlx::Row;
         let what = format!("the {kind} email of order {order_id}");
-        self.wait_until(&what, 10, || async {
-            sqlx::query("SELECT text_body FROM emails WHERE order_id = $1 AND kind = $2")
-                .bind(order_id)
-                .bind(kind)
-                .fetch_optional(self.db.pool())
-                .await
-                .unwrap()
-                .map(|row| row.get::<String, _>("text_body"))
+        let id: String = self
+            .wait_until(&what, 10, || async {
+                sqlx::query("SELECT id FROM emails WHERE order_id = $1 AND kind = $2")
+                    .bind(order_id)
+                    .bind(kind)
+                    .fetch_optional(self.db.pool())
+                    .await
+                    .unwrap()
+                    .map(|row| row.get::<String, _>("id"))
+            })
+            .await;
+        self.sent_text(&id).await
+    }
+
+    /// The text of stored email `id` as the outbox mailer wrote it, once it is sent.
+    pub async fn sent_text(&self, id: &str) -> String {
+        let path = self.outbox.join(format!("{id}.txt"));
+        self.wait_until(&format!("email {id} sent"), 10, || async {
+            let sent = self
+                .scalar(&format!(
+                    "SELECT COUNT(*) FROM emails WHERE id = '{id}' AND sent_at IS NOT NULL"
+                ))
+                .await;
+            if sent == 0 {
+                return None;
+            }
+            std::fs::read_to_string(&path).ok()
         })
         .await
     }
@@ -588,4 +633,11 @@ fn uuid_like() -> String {
         nanos % 1_000_000_000_000,
         COUNTER.fetch_add(1, Ordering::Relaxed)
     )
+}
+
+/// The session cookie a response sets (`tern_session=…`), ready for a `Cookie` header.
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    let set_cookie = response.headers().get("set-cookie")?.to_str().ok()?;
+    assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
+    Some(set_cookie.split(';').next()?.to_owned())
 }

@@ -4,6 +4,7 @@
 
 mod cancel_package;
 mod get_my_esim;
+mod get_sign_in_link;
 mod list_my_esims;
 mod reissue_qr;
 mod rename_esim;
@@ -14,6 +15,7 @@ mod top_up_offers;
 
 pub use cancel_package::*;
 pub use get_my_esim::*;
+pub use get_sign_in_link::*;
 pub use list_my_esims::*;
 pub use reissue_qr::*;
 pub use rename_esim::*;

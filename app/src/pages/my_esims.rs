@@ -2,6 +2,7 @@
 
 pub mod esim_page;
 pub mod my_esims_page;
+pub mod sign_in_link_page;
 pub mod sign_in_page;
 pub mod top_up_page;
 

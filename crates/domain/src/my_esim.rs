@@ -11,6 +11,13 @@ pub struct Traveller {
     pub email: String,
 }
 
+/// What an emailed sign-in link would do, shown before the traveller confirms it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInLinkPreview {
+    /// "a…@example.com": the address it signs in, partly hidden.
+    pub email_hint: String,
+}
+
 /// One eSIM on the My eSIM list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EsimSummary {

@@ -8,10 +8,11 @@ mod sign_in;
 
 pub use sessions::{session_account, sign_out, SESSION_DAYS};
 pub use sign_in::{
-    request_sign_in, sign_in_link, verify_sign_in, SignInError, SignedIn, LINK_MINUTES,
+    confirm_sign_in, find_sign_in_link, request_sign_in, sign_in_link, PendingSignIn, SignInError,
+    SignedIn, LINK_MINUTES,
 };
 
-use sha2::{Digest, Sha256};
+pub(crate) use crate::ids::hash_secret;
 
 /// A signed-in traveller.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,17 +21,21 @@ pub struct Account {
     pub email: String,
 }
 
-/// Secrets are stored only as their SHA-256, so a copy of the database opens nothing.
-pub(crate) fn hash_secret(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// The form an email address is compared in.
 pub fn normalise_email(email: &str) -> String {
     email.trim().to_lowercase()
+}
+
+/// "a…@example.com": enough of an address for its owner to recognise it, shown to whoever opens
+/// a sign-in link.
+pub fn email_hint(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}…@{domain}")
+        }
+        None => "…".to_owned(),
+    }
 }
 
 /// Only paths on this site are followed after sign-in, so a link cannot send anyone elsewhere.
@@ -53,19 +58,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_email_hint_keeps_the_first_letter_and_the_domain() {
+        assert_eq!(email_hint("amira@example.com"), "a…@example.com");
+        assert_eq!(email_hint("émile@exemple.fr"), "é…@exemple.fr");
+        assert_eq!(email_hint("not-an-address"), "…");
+    }
+
+    #[test]
     fn only_local_paths_are_followed() {
         assert_eq!(safe_next_path(Some("/my-esims/8944")), "/my-esims/8944");
         assert_eq!(safe_next_path(Some("//evil.example")), "/my-esims");
         assert_eq!(safe_next_path(Some("https://evil.example")), "/my-esims");
         assert_eq!(safe_next_path(Some("/\\evil.example")), "/my-esims");
         assert_eq!(safe_next_path(None), "/my-esims");
-    }
-
-    #[test]
-    fn secrets_hash_to_hex() {
-        let hash = hash_secret("abc");
-        assert_eq!(hash.len(), 64);
-        assert_ne!(hash, hash_secret("abd"));
     }
 }
 

@@ -70,7 +70,8 @@ impl Db {
         sqlx::migrate!("../../migrations")
             .run(&self.pool)
             .await
-            .context("Failed to run database migrations")
+            .context("Failed to run database migrations")?;
+        crate::orders::links::hash_migrated(self).await
     }
 
     pub fn pool(&self) -> &AnyPool {

@@ -14,13 +14,13 @@ pub fn new_secret() -> String {
     )
 }
 
-/// Compares secrets in time independent of where they differ.
-pub fn secrets_match(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+/// Secrets are stored only as their SHA-256, so a copy of the database opens nothing.
+pub fn hash_secret(secret: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -36,9 +36,9 @@ mod tests {
     }
 
     #[test]
-    fn secrets_compare_by_value() {
-        assert!(secrets_match("abc", "abc"));
-        assert!(!secrets_match("abc", "abd"));
-        assert!(!secrets_match("abc", "abcd"));
+    fn secrets_hash_to_hex() {
+        let hash = hash_secret("abc");
+        assert_eq!(hash.len(), 64);
+        assert_ne!(hash, hash_secret("abd"));
     }
 }

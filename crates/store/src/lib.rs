@@ -13,6 +13,7 @@ pub mod orders;
 pub mod pricing;
 pub mod qr;
 pub mod reference;
+pub mod retention;
 pub mod routing;
 
 pub use db::{Backend, Db};

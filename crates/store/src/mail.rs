@@ -3,6 +3,7 @@
 mod my_esim_templates;
 pub mod outbox;
 pub mod queue;
+pub mod redact;
 mod templates;
 
 pub use my_esim_templates::{

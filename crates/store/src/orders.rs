@@ -2,6 +2,7 @@
 
 mod checkout;
 mod fulfilment;
+pub mod links;
 mod payment;
 mod provider_request;
 mod provision;

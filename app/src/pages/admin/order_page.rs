@@ -111,7 +111,7 @@ fn done_message(action: &str) -> Option<&'static str> {
         "retry_fulfilment" => Some("Fulfilment is running again."),
         "refund" => Some("The refund has started."),
         "resolve" => Some("The order is marked resolved."),
-        "resend_esim_email" => Some("The eSIM email is on its way again."),
+        "resend_esim_email" => Some("The eSIM email is on its way again, with a new order link."),
         _ => None,
     }
 }
@@ -223,7 +223,7 @@ fn Confirm(order: OrderDetail, action: String, actions: Actions) -> impl IntoVie
         .into_any(),
         "resend_esim_email" => view! {
             <ActionForm action=actions.resend>
-                <p>"Sends the eSIM email (install QR code and manual codes) to " <strong>{email.clone()}</strong> " again."</p>
+                <p>"Sends the eSIM email (install QR code and manual codes) to " <strong>{email.clone()}</strong> " again, with a new link to the order page (earlier links keep working)."</p>
                 {hidden(action_id)}
                 {move || error_of(actions.resend.value().get().and_then(Result::err))}
                 <button type="submit">"Confirm resend"</button>

@@ -4,6 +4,7 @@
 use crate::api::orders::get_order;
 use crate::components::install_guide::InstallGuide;
 use crate::components::load_error::LoadError;
+use crate::components::secret_address::SecretAddress;
 use crate::links::{esim_href, sign_in_href};
 use crate::pages::not_found_page::NotFoundPage;
 use domain::{OrderPage as Order, OrderStatus};
@@ -50,6 +51,7 @@ pub fn OrderPage() -> impl IntoView {
     }
 
     view! {
+        <SecretAddress/>
         <Meta name="robots" content="noindex"/>
         <Transition fallback=|| view! { <p class="loading">"Loading your order…"</p> }>
             {move || Suspend::new(async move {

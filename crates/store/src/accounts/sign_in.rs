@@ -1,4 +1,7 @@
-//! Sign-in links: requested with an email address, emailed, used once.
+//! Sign-in links: requested with an email address, emailed, used once. Opening a link only shows
+//! what it would do ([`find_sign_in_link`]); the traveller's confirmation uses it
+//! ([`confirm_sign_in`]), so a link opened by a mail scanner, or one an attacker sends, signs
+//! nobody in by itself.
 
 use super::{hash_secret, normalise_email, safe_next_path, Account};
 use crate::clock::now_millis;
@@ -69,8 +72,8 @@ pub async fn request_sign_in(
     Ok(())
 }
 
-/// Creates a single-use link that signs `email` in and lands on `next`; also used in emails that
-/// take the traveller somewhere in one click (a low-data alert's top-up link).
+/// Creates a single-use link that signs `email` in (once confirmed) and lands on `next`; also
+/// used in emails that take the traveller somewhere directly (a low-data alert's top-up link).
 pub async fn sign_in_link(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     email: &str,
@@ -98,10 +101,39 @@ pub async fn sign_in_link(
     ))
 }
 
-/// Uses a link: on success the account exists (created on first sign-in), the traveller's guest
+/// What an unused, unexpired link would do, without using it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingSignIn {
+    /// The address it signs in (lower-cased).
+    pub email: String,
+    pub next_path: String,
+}
+
+/// The link behind `token` if it can still be used; reads only, so opening a link (or a scanner
+/// fetching it) leaves it usable.
+pub async fn find_sign_in_link(db: &Db, token: &str) -> anyhow::Result<Option<PendingSignIn>> {
+    let row = sqlx::query(
+        "SELECT email, next_path FROM sign_in_links
+         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+    )
+    .bind(hash_secret(token))
+    .bind(now_millis())
+    .fetch_optional(db.pool())
+    .await
+    .context("Failed to look up a sign-in link")?;
+    row.map(|row| {
+        Ok(PendingSignIn {
+            email: row.try_get("email")?,
+            next_path: row.try_get("next_path")?,
+        })
+    })
+    .transpose()
+}
+
+/// Uses a link, once the traveller has confirmed: on success the account exists (created on first sign-in), the traveller's guest
 /// orders and eSIMs are attached to it, and a new session is open. `None` for an unknown, used or
 /// expired link.
-pub async fn verify_sign_in(db: &Db, token: &str) -> anyhow::Result<Option<SignedIn>> {
+pub async fn confirm_sign_in(db: &Db, token: &str) -> anyhow::Result<Option<SignedIn>> {
     let now = now_millis();
     let mut tx = db.pool().begin().await.context("Failed to begin")?;
     // Marking the link used in the same statement that checks it makes a second use impossible,

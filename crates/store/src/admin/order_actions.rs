@@ -334,12 +334,15 @@ pub async fn resend_esim_email(
                     )));
                 }
             };
-            let link = format!(
-                "{}/order/{}?token={}",
-                public_url.trim_end_matches('/'),
-                order.id,
-                order.access_token
-            );
+            let mut tx = db
+                .pool()
+                .begin()
+                .await
+                .context("Failed to begin a resend")?;
+            // Only hashes of order links are stored, so the copy carries a new link; the earlier
+            // ones keep working.
+            let secret = orders::links::issue(&mut *tx, &order.id).await?;
+            let link = orders::links::url(public_url, &order.id, &secret);
             let message = mail::esim_delivery(
                 &order,
                 &code.lpa(),
@@ -347,11 +350,6 @@ pub async fn resend_esim_email(
                 &code.matching_id,
                 &link,
             );
-            let mut tx = db
-                .pool()
-                .begin()
-                .await
-                .context("Failed to begin a resend")?;
             mail::queue::queue(
                 &mut tx,
                 Some(&order.id),
@@ -365,7 +363,10 @@ pub async fn resend_esim_email(
                 db,
                 &order.id,
                 "email",
-                &format!("eSIM email resent to {} by {}", order.email, admin.name),
+                &format!(
+                    "eSIM email resent to {} by {}, with a new order link",
+                    order.email, admin.name
+                ),
             )
             .await?;
             audit::record(
@@ -376,7 +377,10 @@ pub async fn resend_esim_email(
                 &order.email,
             )
             .await?;
-            Ok(format!("The eSIM email is on its way to {}.", order.email))
+            Ok(format!(
+                "The eSIM email is on its way to {}, with a new link to the order (earlier links still work).",
+                order.email
+            ))
         },
     )
     .await

@@ -5,7 +5,7 @@ use super::templates::{escape, wrap, Rendered};
 pub fn sign_in_link(link: &str, valid_minutes: i64) -> Rendered {
     let subject = "Your Tern sign-in link".to_owned();
     let text = format!(
-        "Sign in to Tern to see your eSIMs:\n\n{link}\n\nThe link works once, for {valid_minutes} minutes. \
+        "Sign in to Tern to see your eSIMs: open this link and confirm.\n\n{link}\n\nThe link works once, for {valid_minutes} minutes. \
          If you did not ask for it, you can ignore this email.\n"
     );
     let html = wrap(&format!(

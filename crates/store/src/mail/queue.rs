@@ -1,6 +1,8 @@
 //! Email that is not tied to an order's own jobs (sign-in links, usage alerts, top-up receipts):
 //! stored first, then sent by the durable `send_email` job, so a crash or an SMTP outage loses nothing.
+//! The stored copy keeps its links' secrets only until it is sent (or given up on).
 
+use super::redact::redact_text;
 use super::{InlineImage, Mailer, OutgoingEmail, Rendered};
 use crate::clock::now_millis;
 use crate::jobs::{self, ClaimedJob};
@@ -83,12 +85,16 @@ pub async fn deliver(
     };
     match mailer.send(&email).await {
         Ok(()) => {
-            sqlx::query("UPDATE emails SET sent_at = $1 WHERE id = $2")
-                .bind(now_millis())
-                .bind(&email.id)
-                .execute(db.pool())
-                .await
-                .context("Failed to mark an email sent")?;
+            sqlx::query(
+                "UPDATE emails SET sent_at = $1, text_body = $2, html_body = $3 WHERE id = $4",
+            )
+            .bind(now_millis())
+            .bind(redact_text(&email.text_body))
+            .bind(redact_text(&email.html_body))
+            .bind(&email.id)
+            .execute(db.pool())
+            .await
+            .context("Failed to mark an email sent")?;
             jobs::complete(db, job).await
         }
         Err(error) if job.attempts < 12 => {
@@ -100,7 +106,16 @@ pub async fn deliver(
             )
             .await
         }
-        Err(error) => jobs::give_up(db, job, &error.to_string()).await,
+        Err(error) => {
+            sqlx::query("UPDATE emails SET text_body = $1, html_body = $2 WHERE id = $3")
+                .bind(redact_text(&email.text_body))
+                .bind(redact_text(&email.html_body))
+                .bind(&email.id)
+                .execute(db.pool())
+                .await
+                .context("Failed to remove an unsent email's links")?;
+            jobs::give_up(db, job, &error.to_string()).await
+        }
     }
 }
 

@@ -80,7 +80,6 @@ pub async fn start_checkout(
         .ok_or(CheckoutError::PlanUnavailable)?;
 
     let order_id = ids::new_id("ord");
-    let token = ids::new_secret();
     let now = now_millis();
     let mut tx = db
         .pool()
@@ -95,7 +94,8 @@ pub async fn start_checkout(
            COALESCE($15, (SELECT id FROM accounts WHERE email = $16)), $17, $18)",
     )
     .bind(&order_id)
-    .bind(&token)
+    // The old link column keeps the id: links live in `order_links`.
+    .bind(&order_id)
     .bind(email.as_str())
     .bind(&plan.id)
     .bind(&plan.title)
@@ -115,6 +115,8 @@ pub async fn start_checkout(
     .execute(&mut *tx)
     .await
     .context("Failed to create the order")?;
+    // The link the traveller comes back to from the payment page.
+    let token = super::links::issue(&mut *tx, &order_id).await?;
     let created = format!("Order created for {} at {}", plan.title, plan.price);
     timeline::record(
         &mut *tx,

@@ -111,13 +111,10 @@ pub async fn run_job(ctx: &FulfilmentContext, job: &ClaimedJob) -> anyhow::Resul
     Ok(())
 }
 
-fn order_link(ctx: &FulfilmentContext, order: &OrderRecord) -> String {
-    format!(
-        "{}/order/{}?token={}",
-        ctx.public_url.trim_end_matches('/'),
-        order.id,
-        order.access_token
-    )
+/// A new link to the order page for one email.
+async fn order_link(ctx: &FulfilmentContext, order: &OrderRecord) -> anyhow::Result<String> {
+    let secret = super::links::issue(ctx.db.pool(), &order.id).await?;
+    Ok(super::links::url(&ctx.public_url, &order.id, &secret))
 }
 
 /// When a job runs again, and the error kept with it.
@@ -296,21 +293,35 @@ async fn email(
     kind: JobKind,
     order: OrderRecord,
 ) -> anyhow::Result<()> {
-    let link = order_link(ctx, &order);
-    let (name, rendered, qr) = match kind {
+    let name = match kind {
+        JobKind::EmailConfirmation => "order_confirmation",
+        JobKind::EmailDelivery => "esim_delivery",
+        JobKind::EmailRefund => "refund_notice",
+        JobKind::Fulfil | JobKind::Refund | JobKind::ReleaseReservation => {
+            unreachable!("not an email job")
+        }
+    };
+    // Checked before rendering, which issues a new order link.
+    let sent = sqlx::query(
+        "SELECT 1 AS sent FROM emails WHERE order_id = $1 AND kind = $2 AND sent_at IS NOT NULL",
+    )
+    .bind(&order.id)
+    .bind(name)
+    .fetch_optional(ctx.db.pool())
+    .await
+    .context("Failed to check an email")?;
+    if sent.is_some() {
+        return jobs::complete(&ctx.db, job).await;
+    }
+    let (rendered, qr) = match kind {
         JobKind::EmailConfirmation => (
-            "order_confirmation",
-            mail::order_confirmation(&order, &link),
+            mail::order_confirmation(&order, &order_link(ctx, &order).await?),
             None,
         ),
         JobKind::EmailDelivery if order.topup_iccid.is_some() => {
             let iccid = order.topup_iccid.as_deref().unwrap_or_default();
             let link = format!("{}/my-esims/{iccid}", ctx.public_url.trim_end_matches('/'));
-            (
-                "esim_delivery",
-                mail::top_up_added(&order.plan_title, iccid, &link),
-                None,
-            )
+            (mail::top_up_added(&order.plan_title, iccid, &link), None)
         }
         JobKind::EmailDelivery => {
             let code = order
@@ -319,14 +330,13 @@ async fn email(
                 .context("a delivered order without an activation code")?;
             let lpa = code.lpa();
             let png = crate::qr::png(&lpa, 8)?;
+            let link = order_link(ctx, &order).await?;
             (
-                "esim_delivery",
                 mail::esim_delivery(&order, &lpa, &code.smdp_address, &code.matching_id, &link),
                 Some(png),
             )
         }
         JobKind::EmailRefund if order.refund_minor.is_some() => (
-            "refund_notice",
             mail::package_refunded(
                 &order.plan_title,
                 order.iccid.as_deref().unwrap_or_default(),
@@ -339,7 +349,7 @@ async fn email(
                 .failure_reason
                 .clone()
                 .unwrap_or_else(|| "the provider could not issue it".into());
-            ("refund_notice", mail::refund_notice(&order, &reason), None)
+            (mail::refund_notice(&order, &reason), None)
         }
         JobKind::Fulfil
         | JobKind::Refund
@@ -349,6 +359,8 @@ async fn email(
         }
     };
     let now = now_millis();
+    // What is stored has the link's secret removed: this email is sent from what was just rendered.
+    let kept = mail::redact::redact(&rendered);
     sqlx::query(
         "INSERT INTO emails (id, order_id, kind, recipient, subject, text_body, html_body, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (order_id, kind) DO NOTHING",
@@ -357,22 +369,19 @@ async fn email(
     .bind(&order.id)
     .bind(name)
     .bind(&order.email)
-    .bind(&rendered.subject)
-    .bind(&rendered.text)
-    .bind(&rendered.html)
+    .bind(&kept.subject)
+    .bind(&kept.text)
+    .bind(&kept.html)
     .bind(now)
     .execute(ctx.db.pool())
     .await
     .context("Failed to store an email")?;
-    let row = sqlx::query("SELECT id, sent_at FROM emails WHERE order_id = $1 AND kind = $2")
+    let row = sqlx::query("SELECT id FROM emails WHERE order_id = $1 AND kind = $2")
         .bind(&order.id)
         .bind(name)
         .fetch_one(ctx.db.pool())
         .await
         .context("Failed to load an email")?;
-    if row.try_get::<Option<i64>, _>("sent_at")?.is_some() {
-        return jobs::complete(&ctx.db, job).await;
-    }
     let email = OutgoingEmail {
         id: row.try_get("id")?,
         recipient: order.email.clone(),

@@ -12,7 +12,6 @@ use sqlx::Row;
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrderRecord {
     pub id: String,
-    pub access_token: String,
     pub email: String,
     pub plan_id: String,
     pub plan_title: String,
@@ -128,7 +127,6 @@ impl OrderRecord {
         let matching: Option<String> = row.try_get("matching_id")?;
         Ok(OrderRecord {
             id: row.try_get("id")?,
-            access_token: row.try_get("access_token")?,
             email: row.try_get("email")?,
             plan_id: row.try_get("plan_id")?,
             plan_title: row.try_get("plan_title")?,

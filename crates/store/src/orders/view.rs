@@ -2,7 +2,6 @@
 
 use super::record;
 use super::timeline;
-use crate::ids::secrets_match;
 use crate::Db;
 use domain::{OrderMilestone, OrderPage, OrderProgress, OrderStatus};
 
@@ -12,12 +11,12 @@ pub type OrderView = OrderPage;
 
 /// The order, if `token` is its secret; a wrong token and an unknown id look the same.
 pub async fn order_view(db: &Db, order_id: &str, token: &str) -> anyhow::Result<Option<OrderView>> {
+    if !super::links::opens(db, order_id, token).await? {
+        return Ok(None);
+    }
     let Some(order) = record::load(db, order_id).await? else {
         return Ok(None);
     };
-    if !secrets_match(&order.access_token, token) {
-        return Ok(None);
-    }
     let history = timeline::entries(db, &order.id)
         .await?
         .into_iter()
