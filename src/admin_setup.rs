@@ -1,7 +1,7 @@
 //! Creating admin accounts outside the panel: the first owner from `TERN_ADMIN_EMAIL` and
 //! `TERN_ADMIN_PASSWORD` at start-up, and the `tern admin create-owner|create-support` commands.
 
-use crate::config::AdminBootstrap;
+use crate::config::{AdminBootstrap, ExposeSecret};
 use anyhow::{bail, Context};
 use std::io::BufRead;
 use store::admin::{AdminRole, CreateAdminError};
@@ -17,6 +17,7 @@ pub async fn bootstrap_owner(db: &Db, bootstrap: &AdminBootstrap) -> anyhow::Res
         tracing::debug!("an owner exists; TERN_ADMIN_EMAIL is ignored");
         return Ok(());
     }
+    let password = password.expose_secret();
     match store::admin::create_admin(db, email, "Owner", AdminRole::Owner, password).await {
         Ok(admin) => {
             tracing::info!(email = %admin.email, id = %admin.id, "created the first owner from TERN_ADMIN_EMAIL");

@@ -34,7 +34,14 @@ async fn serve() -> anyhow::Result<()> {
     let leptos_options = leptos::config::get_configuration(None)
         .context("Failed to read the Leptos configuration")?
         .leptos_options;
-    let settings = Settings::from_env(&leptos_options).context("Invalid configuration")?;
+    let settings = match Settings::from_env(&leptos_options) {
+        Ok(settings) => settings,
+        Err(error) => {
+            // Read by an operator: every problem in one message, not a backtrace.
+            eprintln!("Invalid configuration: {error:#}");
+            std::process::exit(2);
+        }
+    };
     let app = Application::build(settings, leptos_options).await?;
     tracing::info!("Tern is serving at {}", app.base_url());
     app.run_until_stopped().await

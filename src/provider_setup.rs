@@ -1,7 +1,7 @@
 //! One adapter per enabled provider: the real service when its URL and credentials are set,
 //! otherwise an in-process sandbox that speaks the same HTTP API, reached over HTTP all the same.
 
-use crate::config::Settings;
+use crate::config::{ExposeSecret, SecretString, Settings};
 use anyhow::Context;
 use providers::esimfx::{EsimfxClient, EsimfxConfig};
 use providers::esimgo::{EsimGoClient, EsimGoConfig};
@@ -57,7 +57,7 @@ async fn esimfx(
         Some(url) => EsimfxConfig {
             base_url: url.clone(),
             client_id: settings.esimfx.client_id.clone().unwrap_or_default(),
-            client_key: settings.esimfx.client_key.clone().unwrap_or_default(),
+            client_key: exposed(&settings.esimfx.client_key),
             timeout: settings.esimfx.timeout,
         },
         None => {
@@ -96,7 +96,7 @@ async fn esimgo(
     let config = match &settings.esimgo.url {
         Some(url) => EsimGoConfig {
             base_url: url.clone(),
-            api_key: settings.esimgo.api_key.clone().unwrap_or_default(),
+            api_key: exposed(&settings.esimgo.api_key),
             timeout: settings.provider_timeout,
         },
         None => {
@@ -136,10 +136,10 @@ async fn truphone(
                     TruphoneAuth::ClientCredentials {
                         token_url: token_url.clone(),
                         client_id: client_id.clone(),
-                        client_secret: client_secret.clone(),
+                        client_secret: client_secret.expose_secret().to_owned(),
                     }
                 }
-                _ => TruphoneAuth::Token(real.token.clone().unwrap_or_default()),
+                _ => TruphoneAuth::Token(exposed(&real.token)),
             },
             timeout: settings.provider_timeout,
             ..TruphoneConfig::default()
@@ -184,8 +184,11 @@ async fn fms(
         Some(url) => FmsConfig {
             base_url: url.clone(),
             partner_code: real.partner_code.clone().unwrap_or_default(),
-            password_secret: real.password_secret.clone().unwrap_or_default(),
-            previous_password_secret: real.previous_password_secret.clone(),
+            password_secret: exposed(&real.password_secret),
+            previous_password_secret: real
+                .previous_password_secret
+                .as_ref()
+                .map(|secret| secret.expose_secret().to_owned()),
             operator_email: real.operator_email.clone(),
             mcc_countries,
             timeout: settings.provider_timeout,
@@ -206,7 +209,8 @@ async fn fms(
                 // Sandbox users live only as long as the sandbox, so a fresh secret each run.
                 password_secret: real
                     .password_secret
-                    .clone()
+                    .as_ref()
+                    .map(|secret| secret.expose_secret().to_owned())
                     .unwrap_or_else(store::ids::new_secret),
                 previous_password_secret: None,
                 operator_email: real.operator_email.clone(),
@@ -220,6 +224,14 @@ async fn fms(
     Ok(Arc::new(
         FmsClient::new(config).context("Failed to create the FMS client")?,
     ))
+}
+
+/// A secret handed to a client; [`Settings::check`] has made sure it is set.
+fn exposed(secret: &Option<SecretString>) -> String {
+    secret
+        .as_ref()
+        .map(|secret| secret.expose_secret().to_owned())
+        .unwrap_or_default()
 }
 
 fn announce(name: &str, url: &str, variable: &str) {

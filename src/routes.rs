@@ -46,7 +46,7 @@ pub fn page_paths() -> Vec<String> {
 pub fn router(
     state: AppState,
     provider_webhooks: ProviderWebhooks,
-    dev_sandboxes: DevSandboxes,
+    dev_sandboxes: Option<DevSandboxes>,
     leptos_options: LeptosOptions,
 ) -> Router {
     let routes = route_list();
@@ -71,14 +71,22 @@ pub fn router(
             "/my-esims/{iccid}/install-pack",
             get(install_pack::download),
         )
-        .route("/dev/sandboxes", get(dev::sandboxes))
-        .route("/dev/routing", post(dev::set_routing))
         .route("/checkout", post(checkout::start))
-        .route("/dev/outbox", get(outbox::list))
-        .route("/dev/outbox/{email_id}/qr.png", get(outbox::qr))
         .layer(axum::Extension(provider_webhooks))
-        .layer(axum::Extension(dev_sandboxes))
         .with_state(state.clone());
+    // Development routes are not mounted at all unless every service is a sandbox.
+    let plain = match dev_sandboxes {
+        Some(sandboxes) => plain.merge(
+            Router::new()
+                .route("/dev/sandboxes", get(dev::sandboxes))
+                .route("/dev/routing", post(dev::set_routing))
+                .route("/dev/outbox", get(outbox::list))
+                .route("/dev/outbox/{email_id}/qr.png", get(outbox::qr))
+                .layer(axum::Extension(sandboxes))
+                .with_state(state.clone()),
+        ),
+        None => plain,
+    };
     Router::new()
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), render)
         .fallback(leptos_axum::file_and_error_handler_with_context(

@@ -1,6 +1,6 @@
 //! Start-up: database, reference data, providers (real or sandbox), background jobs, HTTP server.
 
-use crate::config::Settings;
+use crate::config::{ExposeSecret, Settings};
 use crate::{jobs, routes};
 use anyhow::Context;
 use app::state::AppState;
@@ -38,6 +38,8 @@ impl Application {
         settings: Settings,
         mut leptos_options: LeptosOptions,
     ) -> anyhow::Result<Application> {
+        // Also holds settings built in code (tests) to the rules of their environment.
+        settings.check()?;
         let db = Db::connect(&settings.database_url).await?;
         db.migrate().await?;
         store::reference::load(&db)
@@ -70,7 +72,7 @@ impl Application {
                 .set_webhook_url(format!("{base_url}/webhooks/stripe"));
         }
         let esimfx_webhook_token = match (&sandboxes.esimfx, &settings.esimfx.webhook_token) {
-            (_, Some(token)) => Some(token.clone()),
+            (_, Some(token)) => Some(token.expose_secret().to_owned()),
             // The sandbox and Tern agree on a fresh secret, so the token check is exercised locally too.
             (Some(_), None) => Some(store::ids::new_secret()),
             (None, None) => {
@@ -139,12 +141,14 @@ impl Application {
             first_sync_tx,
         )));
 
+        // `/dev/*` exists only while nothing real can be reached or read through it.
+        let development = settings.everything_is_a_sandbox();
         let state = AppState {
             db: db.clone(),
             public_url,
             payments: gateway,
             jobs: wake,
-            outbox_mode: settings.mail.smtp_url.is_none(),
+            outbox_mode: development,
             outbox_dir: settings.mail.outbox_dir.clone(),
             providers: provider_map,
             care,
@@ -154,13 +158,7 @@ impl Application {
             esimfx_token: esimfx_webhook_token,
             usage_wake,
         };
-        let dev_sandboxes = routes::DevSandboxes {
-            esimfx: sandboxes.esimfx.as_ref().map(|s| s.base_url.clone()),
-            esimgo: sandboxes.esimgo.as_ref().map(|s| s.base_url.clone()),
-            truphone: sandboxes.truphone.as_ref().map(|s| s.base_url.clone()),
-            fms: sandboxes.fms.as_ref().map(|s| s.base_url.clone()),
-            stripe: sandboxes.stripe.as_ref().map(|s| s.base_url.clone()),
-        };
+        let dev_sandboxes = development.then(|| dev_sandboxes(&settings, &sandboxes));
         let router = routes::router(state, provider_webhooks, dev_sandboxes, leptos_options);
         Ok(Application {
             address,
@@ -212,6 +210,26 @@ impl Application {
     }
 }
 
+/// Where each sandbox listens, for `/dev/sandboxes`: those the application started, and those
+/// started outside it ([`Settings::sandbox_urls`]).
+fn dev_sandboxes(settings: &Settings, sandboxes: &Sandboxes) -> routes::DevSandboxes {
+    let outside = |url: &Option<String>| {
+        url.clone()
+            .filter(|url| settings.sandbox_urls.contains(url))
+    };
+    routes::DevSandboxes {
+        esimfx: (sandboxes.esimfx.as_ref().map(|s| s.base_url.clone()))
+            .or_else(|| outside(&settings.esimfx.url)),
+        esimgo: (sandboxes.esimgo.as_ref().map(|s| s.base_url.clone()))
+            .or_else(|| outside(&settings.esimgo.url)),
+        truphone: (sandboxes.truphone.as_ref().map(|s| s.base_url.clone()))
+            .or_else(|| outside(&settings.truphone.url)),
+        fms: (sandboxes.fms.as_ref().map(|s| s.base_url.clone()))
+            .or_else(|| outside(&settings.fms.url)),
+        stripe: sandboxes.stripe.as_ref().map(|s| s.base_url.clone()),
+    }
+}
+
 /// Background tasks end with the server (and with a test that drops it mid-work).
 struct AbortOnDrop(Vec<tokio::task::JoinHandle<()>>);
 
@@ -230,12 +248,20 @@ async fn payment_gateway(
 ) -> anyhow::Result<Arc<dyn PaymentGateway>> {
     let config = match &settings.stripe.secret_key {
         Some(secret_key) => StripeConfig {
-            secret_key: secret_key.clone(),
-            webhook_secret: settings.stripe.webhook_secret.clone().unwrap_or_default(),
+            secret_key: secret_key.expose_secret().to_owned(),
+            webhook_secret: settings
+                .stripe
+                .webhook_secret
+                .as_ref()
+                .map(|secret| secret.expose_secret().to_owned())
+                .unwrap_or_default(),
             api_base: settings.stripe.api_base.clone(),
         },
         None => {
-            let running = StripeSandbox::spawn(StripeSandboxConfig::default())
+            // A fresh signing secret per process, shared by the sandbox and Tern alone.
+            let sandbox_config = StripeSandboxConfig::default();
+            let webhook_secret = sandbox_config.webhook_secret.clone();
+            let running = StripeSandbox::spawn(sandbox_config)
                 .await
                 .context("Failed to start the Stripe sandbox")?;
             tracing::info!(
@@ -244,7 +270,7 @@ async fn payment_gateway(
             );
             let config = StripeConfig {
                 secret_key: sandbox::stripe::SANDBOX_SECRET_KEY.to_owned(),
-                webhook_secret: sandbox::stripe::SANDBOX_WEBHOOK_SECRET.to_owned(),
+                webhook_secret,
                 api_base: Some(format!("{}/", running.base_url)),
             };
             sandboxes.stripe = Some(running);
@@ -257,14 +283,21 @@ async fn payment_gateway(
 fn mailer(settings: &Settings) -> anyhow::Result<Arc<dyn Mailer>> {
     Ok(match &settings.mail.smtp_url {
         Some(url) => Arc::new(crate::mail::SmtpMailer::new(
-            url,
+            url.expose_secret(),
             settings.mail.from.clone(),
         )?),
         None => {
-            tracing::info!(
-                "email goes to {} (set SMTP_URL to send it); read it at /dev/outbox",
-                settings.mail.outbox_dir.display()
-            );
+            if settings.everything_is_a_sandbox() {
+                tracing::info!(
+                    "email goes to {} (set SMTP_URL to send it); read it at /dev/outbox",
+                    settings.mail.outbox_dir.display()
+                );
+            } else {
+                tracing::warn!(
+                    "email goes to {} only (set SMTP_URL to send it)",
+                    settings.mail.outbox_dir.display()
+                );
+            }
             Arc::new(crate::mail::OutboxMailer::new(
                 settings.mail.outbox_dir.clone(),
                 settings.mail.from.clone(),

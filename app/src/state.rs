@@ -11,7 +11,8 @@ pub struct AppState {
     pub payments: std::sync::Arc<dyn payments::PaymentGateway>,
     /// Wakes the job worker when work has been queued.
     pub jobs: std::sync::Arc<tokio::sync::Notify>,
-    /// Whether mail goes to the local outbox (development), which /dev/outbox then lists.
+    /// Whether every service is a sandbox and mail goes to the local outbox, which /dev/outbox
+    /// then lists (it exists only then).
     pub outbox_mode: bool,
     /// Where the local outbox writes each message; the page shows sent messages from there, as
     /// the database no longer holds their links.

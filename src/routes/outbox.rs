@@ -1,5 +1,6 @@
-//! `/dev/outbox`: in development (no SMTP_URL) the emails the shop has sent, readable in the browser:
-//! each sent one as the outbox mailer wrote it, links included.
+//! `/dev/outbox`: the emails the shop has sent, readable in the browser, each sent one as the
+//! outbox mailer wrote it, links included. Mounted only while every service is a sandbox, so no
+//! real traveller's sign-in link or QR code is ever listed.
 
 use app::state::AppState;
 use axum::extract::{Path, State};
@@ -8,9 +9,6 @@ use axum::response::{Html, IntoResponse, Response};
 use store::mail::templates_escape as escape;
 
 pub async fn list(State(state): State<AppState>) -> Response {
-    if !state.outbox_mode {
-        return StatusCode::NOT_FOUND.into_response();
-    }
     let emails = match store::mail::outbox::recent(&state.db, 50).await {
         Ok(emails) => emails,
         Err(error) => {
@@ -55,9 +53,6 @@ pub async fn list(State(state): State<AppState>) -> Response {
 
 /// The install QR of an email's order, for the outbox preview.
 pub async fn qr(State(state): State<AppState>, Path(email_id): Path<String>) -> Response {
-    if !state.outbox_mode {
-        return StatusCode::NOT_FOUND.into_response();
-    }
     match store::mail::outbox::lpa_of(&state.db, &email_id).await {
         Ok(Some(lpa)) => match store::qr::png(&lpa, 6) {
             Ok(png) => ([(header::CONTENT_TYPE, "image/png")], png).into_response(),

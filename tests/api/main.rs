@@ -10,6 +10,7 @@ mod admin_routing;
 mod catalogue_pages;
 mod catalogue_sync;
 mod checkout;
+mod environment;
 mod health;
 mod mail;
 mod my_esim;

@@ -7,8 +7,8 @@ use sandbox::esimfx::{EsimfxSandbox, EsimfxSandboxConfig, RunningSandbox};
 use std::time::Duration;
 use store::{Db, PricingPolicy};
 use tern::config::{
-    AdminBootstrap, CareSettings, EsimGoSettings, EsimfxSettings, FmsSettings, JobSettings,
-    MailSettings, Settings, StripeSettings, TruphoneSettings,
+    AdminBootstrap, CareSettings, Environment, EsimGoSettings, EsimfxSettings, FmsSettings,
+    JobSettings, MailSettings, Settings, StripeSettings, TruphoneSettings,
 };
 use tern::Application;
 
@@ -60,9 +60,38 @@ pub async fn spawn_app_configured(
     let sandbox = EsimfxSandbox::spawn(EsimfxSandboxConfig::default())
         .await
         .expect("sandbox starts");
+    let mut settings = test_settings(&sandbox, providers).await;
+    configure(&mut settings);
+    let outbox = settings.mail.outbox_dir.clone();
+    let (base_url, db, stripe, server, others) = start(settings.clone()).await;
+    deliver_webhooks_to(&sandbox, &base_url);
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        // A request that never gets an answer fails the test instead of hanging the suite.
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    TestApp {
+        base_url,
+        http,
+        db,
+        sandbox,
+        stripe,
+        outbox,
+        settings,
+        server,
+        others,
+    }
+}
+
+/// Settings for a test application selling from `providers` in local mode, with eSIMfx at
+/// `sandbox` (one the test started itself), a fresh database and outbox, and the other providers
+/// and Stripe left to the application's own sandboxes.
+pub async fn test_settings(sandbox: &RunningSandbox, providers: &[&str]) -> Settings {
     let name = format!("tern_test_{}", uuid_like());
     let outbox = std::env::temp_dir().join(format!("{name}_outbox"));
-    let mut settings = Settings {
+    Settings {
+        environment: Environment::Local,
         listen: "127.0.0.1:0".parse().unwrap(),
         public_url: Some("https://tern.example".into()),
         database_url: fresh_database(&name).await,
@@ -93,6 +122,8 @@ pub async fn spawn_app_configured(
             operator_email: "fms-operator@tern.example".into(),
         },
         enabled_providers: providers.iter().map(|p| (*p).to_owned()).collect(),
+        // The test's own eSIMfx sandbox, reached by URL, is a sandbox all the same.
+        sandbox_urls: vec![sandbox.base_url.clone()],
         provider_timeout: Duration::from_secs(5),
         margin_percent: MARGIN_PERCENT,
         catalogue_sync_interval: Duration::from_secs(3600),
@@ -100,7 +131,7 @@ pub async fn spawn_app_configured(
         mail: MailSettings {
             smtp_url: None,
             from: "Tern <orders@tern.example>".into(),
-            outbox_dir: outbox.clone(),
+            outbox_dir: outbox,
         },
         // Quick retries and a short lease keep the retry and crash tests fast.
         jobs: JobSettings {
@@ -118,26 +149,6 @@ pub async fn spawn_app_configured(
         },
         sandbox_devices: false,
         admin: AdminBootstrap::default(),
-    };
-    configure(&mut settings);
-    let (base_url, db, stripe, server, others) = start(settings.clone()).await;
-    deliver_webhooks_to(&sandbox, &base_url);
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        // A request that never gets an answer fails the test instead of hanging the suite.
-        .timeout(Duration::from_secs(60))
-        .build()
-        .unwrap();
-    TestApp {
-        base_url,
-        http,
-        db,
-        sandbox,
-        stripe,
-        outbox,
-        settings,
-        server,
-        others,
     }
 }
 
@@ -157,13 +168,17 @@ pub struct OtherSandboxes {
     pub fms: Option<sandbox::fms::FmsSandbox>,
 }
 
-async fn start(settings: Settings) -> Started {
-    let options = LeptosOptions::builder()
+/// Where the built site is served from in tests.
+pub fn leptos_options() -> LeptosOptions {
+    LeptosOptions::builder()
         .output_name("tern")
         .site_root("target/site")
         .site_pkg_dir("pkg")
-        .build();
-    let app = Application::build(settings, options)
+        .build()
+}
+
+async fn start(settings: Settings) -> Started {
+    let app = Application::build(settings, leptos_options())
         .await
         .expect("application builds");
     let base_url = app.base_url().to_owned();

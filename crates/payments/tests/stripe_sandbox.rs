@@ -17,7 +17,6 @@ use payments::{
 };
 use sandbox::stripe::{
     RunningStripeSandbox, StripeSandbox, StripeSandboxConfig, SANDBOX_SECRET_KEY,
-    SANDBOX_WEBHOOK_SECRET,
 };
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
@@ -93,7 +92,8 @@ async fn harness() -> anyhow::Result<Harness> {
         .set_webhook_url(format!("http://{addr}/webhooks/stripe"));
     let gateway = StripeGateway::new(StripeConfig {
         secret_key: SANDBOX_SECRET_KEY.to_owned(),
-        webhook_secret: SANDBOX_WEBHOOK_SECRET.to_owned(),
+        // Verified with the secret the running sandbox signs with, as Tern does.
+        webhook_secret: stripe.sandbox.webhook_secret(),
         api_base: Some(stripe.api_base()),
     });
     let http = reqwest::Client::builder()
@@ -504,7 +504,7 @@ async fn upstream_refusals_map_to_typed_errors() -> anyhow::Result<()> {
     );
     let wrong_key = StripeGateway::new(StripeConfig {
         secret_key: "sk_test_wrong".to_owned(),
-        webhook_secret: SANDBOX_WEBHOOK_SECRET.to_owned(),
+        webhook_secret: h.stripe.sandbox.webhook_secret(),
         api_base: Some(h.stripe.api_base()),
     });
     assert_eq!(
@@ -515,7 +515,7 @@ async fn upstream_refusals_map_to_typed_errors() -> anyhow::Result<()> {
 
     let nowhere = StripeGateway::new(StripeConfig {
         secret_key: SANDBOX_SECRET_KEY.to_owned(),
-        webhook_secret: SANDBOX_WEBHOOK_SECRET.to_owned(),
+        webhook_secret: h.stripe.sandbox.webhook_secret(),
         api_base: Some("http://127.0.0.1:9/".to_owned()),
     });
     let error = nowhere

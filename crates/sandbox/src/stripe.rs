@@ -25,13 +25,18 @@ use axum::Router;
 use crate::local_server::Running;
 
 pub use state::StripeSandboxStats;
+pub use webhooks::signature_header;
 
 use state::Shared;
 
 /// The only API key the sandbox accepts (`Authorization: Bearer …`).
 pub const SANDBOX_SECRET_KEY: &str = "sk_test_tern_sandbox";
-/// The webhook signing secret of the default configuration.
-pub const SANDBOX_WEBHOOK_SECRET: &str = "whsec_tern_sandbox";
+
+/// A fresh webhook signing secret. Random per instance, never a constant: anyone could read a
+/// constant in the source and sign events of their own.
+pub fn new_webhook_secret() -> String {
+    format!("whsec_{}", uuid::Uuid::new_v4().simple())
+}
 
 /// How a Stripe sandbox instance behaves.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,7 +44,7 @@ pub struct StripeSandboxConfig {
     /// Where to POST events; `None` sends nothing until [`StripeSandbox::set_webhook_url`]
     /// (events are still listed by `GET /_sandbox/stripe/events`).
     pub webhook_url: Option<String>,
-    /// Signs every delivery's `Stripe-Signature` header.
+    /// Signs every delivery's `Stripe-Signature` header; random by default.
     pub webhook_secret: String,
     /// Base of hosted checkout URLs (`{public_url}/checkout/{id}`); `None` uses the served
     /// base URL after [`StripeSandbox::spawn`], or relative URLs when only routed.
@@ -50,7 +55,7 @@ impl Default for StripeSandboxConfig {
     fn default() -> Self {
         Self {
             webhook_url: None,
-            webhook_secret: SANDBOX_WEBHOOK_SECRET.to_owned(),
+            webhook_secret: new_webhook_secret(),
             public_url: None,
         }
     }
@@ -92,6 +97,11 @@ impl StripeSandbox {
     /// Points webhook deliveries at `url` from now on, e.g. once the app knows its port.
     pub fn set_webhook_url(&self, url: String) {
         self.shared.webhooks.set_url(Some(url));
+    }
+
+    /// The secret this sandbox signs webhook deliveries with, for whoever verifies them.
+    pub fn webhook_secret(&self) -> String {
+        self.shared.webhooks.secret().to_owned()
     }
 
     /// The counters served by `GET /_sandbox/stripe/stats`.

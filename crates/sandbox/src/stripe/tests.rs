@@ -402,3 +402,13 @@ async fn the_control_api_validates_cards_like_the_form() -> anyhow::Result<()> {
     assert_eq!(stats["payment_intents"], 0);
     Ok(())
 }
+
+#[test]
+fn each_sandbox_signs_with_a_secret_of_its_own() {
+    let first = StripeSandbox::new(StripeSandboxConfig::default());
+    let second = StripeSandbox::new(StripeSandboxConfig::default());
+    assert!(first.webhook_secret().starts_with("whsec_"));
+    assert_ne!(first.webhook_secret(), second.webhook_secret());
+    // The constant earlier versions shipped, which anyone could read and sign with.
+    assert_ne!(first.webhook_secret(), "whsec_tern_sandbox");
+}

@@ -119,6 +119,11 @@ impl Webhooks {
         }
     }
 
+    /// The secret every delivery is signed with.
+    pub(crate) fn secret(&self) -> &str {
+        &self.inner.secret
+    }
+
     /// Points future deliveries (including retries in progress) at `url`.
     pub(crate) fn set_url(&self, url: Option<String>) {
         *self
@@ -222,7 +227,7 @@ impl Webhooks {
 }
 
 /// `t=<unix>,v1=<hex HMAC-SHA256 of "t.payload">`, Stripe's `Stripe-Signature` header.
-pub(crate) fn signature_header(payload: &str, secret: &str, timestamp: i64) -> String {
+pub fn signature_header(payload: &str, secret: &str, timestamp: i64) -> String {
     let mut mac =
         Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC accepts any key length");
     mac.update(format!("{timestamp}.{payload}").as_bytes());
