@@ -1,5 +1,6 @@
 //! Typed settings from environment variables; every one is listed in the README.
 
+use crate::limits::{LimitSettings, RateSettings, TrustedProxies};
 use anyhow::{bail, Context};
 use leptos::config::LeptosOptions;
 use std::net::SocketAddr;
@@ -32,6 +33,8 @@ pub struct Settings {
     pub sandbox_devices: bool,
     /// The first owner, created at start-up when no owner exists yet.
     pub admin: AdminBootstrap,
+    /// Per-client rates, trusted proxies and the server's deadlines.
+    pub limits: LimitSettings,
 }
 
 /// `TERN_ADMIN_EMAIL` and `TERN_ADMIN_PASSWORD`: an owner account to create at start-up if the
@@ -337,6 +340,7 @@ impl Settings {
             care: care_settings(simulated)?,
             sandbox_devices,
             admin: admin_bootstrap()?,
+            limits: limit_settings()?,
         })
     }
 }
@@ -358,6 +362,44 @@ fn care_settings(simulated: bool) -> anyhow::Result<CareSettings> {
         stale_after: Duration::from_secs(parse_var("TERN_USAGE_STALE_SECS", stale_default)?),
         alert_percent,
         esim_fee_minor: parse_var("TERN_ESIM_FEE_CENTS", 100)?,
+    })
+}
+
+fn limit_settings() -> anyhow::Result<LimitSettings> {
+    let defaults = LimitSettings::default();
+    let trusted_proxies = match var("TERN_TRUSTED_PROXIES") {
+        Some(list) => TrustedProxies::parse(&list).context("TERN_TRUSTED_PROXIES is not valid")?,
+        None => defaults.trusted_proxies,
+    };
+    let rates = RateSettings {
+        checkouts_per_minute: parse_var(
+            "TERN_CHECKOUTS_PER_MINUTE",
+            defaults.rates.checkouts_per_minute,
+        )?,
+        sign_ins_per_minute: parse_var(
+            "TERN_SIGN_INS_PER_MINUTE",
+            defaults.rates.sign_ins_per_minute,
+        )?,
+        admin_sign_ins_per_minute: parse_var(
+            "TERN_ADMIN_SIGN_INS_PER_MINUTE",
+            defaults.rates.admin_sign_ins_per_minute,
+        )?,
+    };
+    let seconds = |name, default: Duration| -> anyhow::Result<Duration> {
+        let seconds: u64 = parse_var(name, default.as_secs())?;
+        if seconds == 0 {
+            bail!("{name} must be at least 1");
+        }
+        Ok(Duration::from_secs(seconds))
+    };
+    Ok(LimitSettings {
+        trusted_proxies,
+        rates,
+        request_timeout: seconds("TERN_REQUEST_TIMEOUT_SECS", defaults.request_timeout)?,
+        header_read_timeout: seconds(
+            "TERN_HEADER_READ_TIMEOUT_SECS",
+            defaults.header_read_timeout,
+        )?,
     })
 }
 

@@ -11,6 +11,7 @@ mod catalogue_pages;
 mod catalogue_sync;
 mod checkout;
 mod health;
+mod limits;
 mod mail;
 mod my_esim;
 mod routing;
