@@ -1,5 +1,6 @@
 //! Typed settings from environment variables; every one is listed in the README.
 
+use crate::limits::{LimitSettings, RateSettings, TrustedProxies};
 use anyhow::{bail, Context};
 use leptos::config::LeptosOptions;
 pub use secrecy::{ExposeSecret, SecretString};
@@ -62,6 +63,8 @@ pub struct Settings {
     pub sandbox_devices: bool,
     /// The first owner, created at start-up when no owner exists yet.
     pub admin: AdminBootstrap,
+    /// Per-client rates, trusted proxies and the server's deadlines.
+    pub limits: LimitSettings,
 }
 
 /// `TERN_ADMIN_EMAIL` and `TERN_ADMIN_PASSWORD`: an owner account to create at start-up if the
@@ -301,6 +304,7 @@ impl Settings {
                     .filter(|v| !v.is_empty())
                     .map(SecretString::from),
             },
+            limits: limit_settings(&vars)?,
         };
         settings.check()?;
         Ok(settings)
@@ -537,6 +541,44 @@ fn care_settings(vars: &Vars, simulated: bool) -> anyhow::Result<CareSettings> {
         stale_after: Duration::from_secs(vars.parse("TERN_USAGE_STALE_SECS", stale_default)?),
         alert_percent,
         esim_fee_minor: vars.parse("TERN_ESIM_FEE_CENTS", 100)?,
+    })
+}
+
+fn limit_settings(vars: &Vars) -> anyhow::Result<LimitSettings> {
+    let defaults = LimitSettings::default();
+    let trusted_proxies = match vars.get("TERN_TRUSTED_PROXIES") {
+        Some(list) => TrustedProxies::parse(&list).context("TERN_TRUSTED_PROXIES is not valid")?,
+        None => defaults.trusted_proxies,
+    };
+    let rates = RateSettings {
+        checkouts_per_minute: vars.parse(
+            "TERN_CHECKOUTS_PER_MINUTE",
+            defaults.rates.checkouts_per_minute,
+        )?,
+        sign_ins_per_minute: vars.parse(
+            "TERN_SIGN_INS_PER_MINUTE",
+            defaults.rates.sign_ins_per_minute,
+        )?,
+        admin_sign_ins_per_minute: vars.parse(
+            "TERN_ADMIN_SIGN_INS_PER_MINUTE",
+            defaults.rates.admin_sign_ins_per_minute,
+        )?,
+    };
+    let seconds = |name, default: Duration| -> anyhow::Result<Duration> {
+        let seconds: u64 = vars.parse(name, default.as_secs())?;
+        if seconds == 0 {
+            bail!("{name} must be at least 1");
+        }
+        Ok(Duration::from_secs(seconds))
+    };
+    Ok(LimitSettings {
+        trusted_proxies,
+        rates,
+        request_timeout: seconds("TERN_REQUEST_TIMEOUT_SECS", defaults.request_timeout)?,
+        header_read_timeout: seconds(
+            "TERN_HEADER_READ_TIMEOUT_SECS",
+            defaults.header_read_timeout,
+        )?,
     })
 }
 

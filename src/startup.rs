@@ -4,7 +4,6 @@ use crate::config::{ExposeSecret, Settings};
 use crate::{jobs, routes};
 use anyhow::Context;
 use app::state::AppState;
-use axum::serve::ListenerExt;
 use leptos::config::LeptosOptions;
 use payments::{PaymentGateway, StripeConfig, StripeGateway};
 use sandbox::stripe::{StripeSandbox, StripeSandboxConfig};
@@ -25,6 +24,7 @@ pub struct Application {
     db: Db,
     router: axum::Router,
     listener: TcpListener,
+    header_read_timeout: std::time::Duration,
     first_sync: watch::Receiver<bool>,
     /// Kept alive for as long as the application runs.
     _sandboxes: Sandboxes,
@@ -160,12 +160,14 @@ impl Application {
         };
         let dev_sandboxes = development.then(|| dev_sandboxes(&settings, &sandboxes));
         let router = routes::router(state, provider_webhooks, dev_sandboxes, leptos_options);
+        let router = crate::limits::apply(router, &settings.limits);
         Ok(Application {
             address,
             base_url,
             db,
             router,
             listener,
+            header_read_timeout: settings.limits.header_read_timeout,
             first_sync,
             _sandboxes: sandboxes,
             tasks,
@@ -197,16 +199,16 @@ impl Application {
 
     /// Serves until Ctrl-C or SIGTERM; background jobs stop with it.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        // Without TCP_NODELAY small responses wait for delayed ACKs (~40 ms each).
-        let listener = self.listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
         let _sandboxes = self._sandboxes;
         let _tasks = AbortOnDrop(self.tasks);
-        axum::serve(listener, self.router.into_make_service())
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .context("The HTTP server failed")
+        crate::serve::serve(
+            self.listener,
+            self.router,
+            self.header_read_timeout,
+            shutdown_signal(),
+        )
+        .await;
+        Ok(())
     }
 }
 

@@ -12,6 +12,7 @@ mod catalogue_sync;
 mod checkout;
 mod environment;
 mod health;
+mod limits;
 mod mail;
 mod my_esim;
 mod refund_race;

@@ -10,6 +10,7 @@ use tern::config::{
     AdminBootstrap, CareSettings, Environment, EsimGoSettings, EsimfxSettings, FmsSettings,
     JobSettings, MailSettings, Settings, StripeSettings, TruphoneSettings,
 };
+use tern::limits::{LimitSettings, RateSettings};
 use tern::Application;
 
 pub const MARGIN_PERCENT: u32 = 30;
@@ -17,6 +18,8 @@ pub const MARGIN_PERCENT: u32 = 30;
 pub const ESIMFX_WEBHOOK_TOKEN: &str = "test-esimfx-webhook-secret";
 /// What cancelling a new eSIM's first package keeps back.
 pub const ESIM_FEE_CENTS: i64 = 100;
+/// A budget no test reaches.
+const GENEROUS: std::num::NonZeroU32 = std::num::NonZeroU32::new(100_000).expect("not zero");
 
 pub struct TestApp {
     pub base_url: String,
@@ -149,6 +152,15 @@ pub async fn test_settings(sandbox: &RunningSandbox, providers: &[&str]) -> Sett
         },
         sandbox_devices: false,
         admin: AdminBootstrap::default(),
+        // Tests buy and sign in far more often than a person; `limits.rs` tests the real budgets.
+        limits: LimitSettings {
+            rates: RateSettings {
+                checkouts_per_minute: GENEROUS,
+                sign_ins_per_minute: GENEROUS,
+                admin_sign_ins_per_minute: GENEROUS,
+            },
+            ..LimitSettings::default()
+        },
     }
 }
 

@@ -15,7 +15,7 @@ pub mod sessions;
 
 pub use accounts::{create_admin, list_admins, owner_exists, Admin, CreateAdminError};
 pub use domain::admin::AdminRole;
-pub use password::MIN_PASSWORD_LEN;
+pub use password::{hashing_load, HashingLoad, MIN_PASSWORD_LEN};
 pub use sessions::{
     session_admin, session_from_cookies, sign_in, sign_out, AdminSession, SignInError,
     ADMIN_COOKIE, MAX_FAILED_ATTEMPTS, SESSION_IDLE_HOURS, SESSION_MAX_DAYS,

@@ -52,27 +52,18 @@ pub async fn sign_in(
     now: i64,
 ) -> Result<AdminSession, SignInError> {
     let email = normalise_email(email);
-    let failures: i64 = sqlx::query(
-        "SELECT COUNT(*) AS n FROM admin_login_attempts WHERE email = $1 AND at > $2 AND succeeded = $3",
-    )
-    .bind(&email)
-    .bind(now - ATTEMPT_WINDOW_MINUTES * MINUTE)
-    .bind(false)
-    .fetch_one(db.pool())
-    .await
-    .context("Failed to count sign-in attempts")?
-    .try_get("n")
-    .context("Failed to read the attempt count")?;
-    if failures >= MAX_FAILED_ATTEMPTS {
-        return Err(SignInError::TooManyAttempts);
-    }
+    let attempt = claim_attempt(db, &email, now)
+        .await?
+        .ok_or(SignInError::TooManyAttempts)?;
     let account = accounts::for_sign_in(db, &email).await?;
     let (admin, stored) = match account {
         Some((admin, stored)) => (Some(admin), Some(stored)),
         None => (None, None),
     };
     let matches = password::verify(password, stored).await?;
-    record_attempt(db, &email, now, matches).await?;
+    if matches {
+        mark_succeeded(db, &attempt).await?;
+    }
     let Some(admin) = admin.filter(|_| matches) else {
         return Err(SignInError::InvalidCredentials);
     };
@@ -97,20 +88,72 @@ pub async fn sign_in(
     })
 }
 
-async fn record_attempt(db: &Db, email: &str, now: i64, succeeded: bool) -> anyhow::Result<()> {
-    sqlx::query("INSERT INTO admin_login_attempts (email, at, succeeded) VALUES ($1, $2, $3)")
-        .bind(email)
-        .bind(now)
-        .bind(succeeded)
-        .execute(db.pool())
+/// Records a failed attempt at `email` unless [`MAX_FAILED_ATTEMPTS`] failures are already
+/// recorded in the window, answering its id (`None`: locked). An attempt counts as failed until
+/// its password is found right, so guesses in flight count too; the address's gate row, locked
+/// for the transaction, makes parallel guesses count one after another on SQLite and PostgreSQL.
+async fn claim_attempt(db: &Db, email: &str, now: i64) -> anyhow::Result<Option<String>> {
+    let mut tx = db
+        .pool()
+        .begin()
         .await
-        .context("Failed to record a sign-in attempt")?;
+        .context("Failed to start counting a sign-in attempt")?;
+    // The first statement writes, so SQLite takes its write lock before anything is read.
+    sqlx::query(
+        "INSERT INTO admin_sign_in_gates (email) VALUES ($1)
+         ON CONFLICT (email) DO UPDATE SET email = excluded.email",
+    )
+    .bind(email)
+    .execute(&mut *tx)
+    .await
+    .context("Failed to lock the address's sign-in gate")?;
+    let failures: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM admin_login_attempts WHERE email = $1 AND at > $2 AND succeeded = $3",
+    )
+    .bind(email)
+    .bind(now - ATTEMPT_WINDOW_MINUTES * MINUTE)
+    .bind(false)
+    .fetch_one(&mut *tx)
+    .await
+    .context("Failed to count sign-in attempts")?
+    .try_get("n")
+    .context("Failed to read the attempt count")?;
+    if failures >= MAX_FAILED_ATTEMPTS {
+        tx.rollback()
+            .await
+            .context("Failed to release the sign-in gate")?;
+        return Ok(None);
+    }
+    let id = ids::new_id("att");
+    sqlx::query(
+        "INSERT INTO admin_login_attempts (id, email, at, succeeded) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&id)
+    .bind(email)
+    .bind(now)
+    .bind(false)
+    .execute(&mut *tx)
+    .await
+    .context("Failed to record a sign-in attempt")?;
     // Attempts older than a day no longer count for anything.
     sqlx::query("DELETE FROM admin_login_attempts WHERE at < $1")
         .bind(now - DAY)
-        .execute(db.pool())
+        .execute(&mut *tx)
         .await
         .context("Failed to forget old sign-in attempts")?;
+    tx.commit()
+        .await
+        .context("Failed to record a sign-in attempt")?;
+    Ok(Some(id))
+}
+
+async fn mark_succeeded(db: &Db, attempt: &str) -> anyhow::Result<()> {
+    sqlx::query("UPDATE admin_login_attempts SET succeeded = $1 WHERE id = $2")
+        .bind(true)
+        .bind(attempt)
+        .execute(db.pool())
+        .await
+        .context("Failed to record a successful sign-in")?;
     Ok(())
 }
 
@@ -237,6 +280,54 @@ mod tests {
         ));
         let later = now + ATTEMPT_WINDOW_MINUTES * MINUTE + MAX_FAILED_ATTEMPTS;
         assert!(sign_in(&db, "ada@tern.test", PASSWORD, later).await.is_ok());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn parallel_guesses_get_five_tries_and_no_more() {
+        let db = with_owner().await;
+        let now = 1_800_000_000_000;
+        let guesses: Vec<_> = (0..20)
+            .map(|guess| {
+                let db = db.clone();
+                tokio::spawn(async move {
+                    sign_in(&db, "ada@tern.test", &format!("wrong guess {guess}"), now).await
+                })
+            })
+            .collect();
+        let (mut evaluated, mut refused) = (0, 0);
+        for guess in guesses {
+            match guess.await.unwrap() {
+                Err(SignInError::InvalidCredentials) => evaluated += 1,
+                Err(SignInError::TooManyAttempts) => refused += 1,
+                other => panic!("unexpected outcome {other:?}"),
+            }
+        }
+        assert_eq!(
+            (evaluated, refused),
+            (MAX_FAILED_ATTEMPTS, 20 - MAX_FAILED_ATTEMPTS),
+            "only five passwords were checked"
+        );
+        let recorded: i64 = sqlx::query("SELECT COUNT(*) AS n FROM admin_login_attempts")
+            .fetch_one(db.pool())
+            .await
+            .unwrap()
+            .get("n");
+        assert_eq!(recorded, MAX_FAILED_ATTEMPTS);
+        assert!(matches!(
+            sign_in(&db, "ada@tern.test", PASSWORD, now + 1).await,
+            Err(SignInError::TooManyAttempts)
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_successful_sign_in_does_not_count_as_a_failure() {
+        let db = with_owner().await;
+        let now = 1_800_000_000_000;
+        for attempt in 0..2 * MAX_FAILED_ATTEMPTS {
+            assert!(sign_in(&db, "ada@tern.test", PASSWORD, now + attempt)
+                .await
+                .is_ok());
+        }
     }
 
     #[tokio::test]
