@@ -14,4 +14,5 @@ mod health;
 mod mail;
 mod my_esim;
 mod routing;
+mod security;
 mod support;

@@ -160,7 +160,8 @@ pub struct OtherSandboxes {
 async fn start(settings: Settings) -> Started {
     let options = LeptosOptions::builder()
         .output_name("tern")
-        .site_root("target/site")
+        // The repository's static files, so they are served without a site build.
+        .site_root("public")
         .site_pkg_dir("pkg")
         .build();
     let app = Application::build(settings, options)
