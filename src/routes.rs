@@ -7,6 +7,7 @@ mod health;
 mod install_pack;
 mod outbox;
 mod provider_webhooks;
+mod security_headers;
 mod seo;
 mod session;
 mod webhooks;
@@ -50,9 +51,17 @@ pub fn router(
     leptos_options: LeptosOptions,
 ) -> Router {
     let routes = route_list();
+    let security = security_headers::SecurityPolicy::new(
+        &state.public_url,
+        dev_sandboxes.stripe.as_deref(),
+        &leptos_options,
+    );
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            security_headers::provide_request_nonce();
+        }
     };
     let render = {
         let options = leptos_options.clone();
@@ -95,5 +104,9 @@ pub fn router(
         .with_state(leptos_options)
         .merge(plain)
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            security,
+            security_headers::apply,
+        ))
         .layer(TraceLayer::new_for_http())
 }

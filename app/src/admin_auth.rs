@@ -92,36 +92,3 @@ pub fn set_cookie(cookie: &str) {
         response.append_header(http::header::SET_COOKIE, value);
     }
 }
-
-/// Only admin pages are followed after signing in; anything else lands on the dashboard.
-pub fn safe_admin_next(next: Option<&str>) -> String {
-    match next {
-        Some(path)
-            if (path == "/admin" || path.starts_with("/admin/") || path.starts_with("/admin?"))
-                && !path.starts_with("/admin/sign-in")
-                && !path.contains('\\')
-                && path.len() <= 300 =>
-        {
-            path.to_owned()
-        }
-        _ => "/admin".to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_admin_pages_are_followed() {
-        assert_eq!(
-            safe_admin_next(Some("/admin/audit?page=2")),
-            "/admin/audit?page=2"
-        );
-        assert_eq!(safe_admin_next(Some("/my-esims")), "/admin");
-        assert_eq!(safe_admin_next(Some("//evil.example/admin")), "/admin");
-        assert_eq!(safe_admin_next(Some("/admin/sign-in")), "/admin");
-        assert_eq!(safe_admin_next(Some("/administrator")), "/admin");
-        assert_eq!(safe_admin_next(None), "/admin");
-    }
-}

@@ -42,9 +42,12 @@ pub fn admin_customer_href(email: &str) -> String {
     )
 }
 
-/// The sign-in page, returning to `next` (a path on this site) once signed in.
+/// The sign-in page, returning to `next` once signed in if it is a path on this site.
 pub fn sign_in_href(next: &str) -> String {
-    format!("/sign-in?next={}", query_value(next))
+    match domain::LocalPath::parse(next) {
+        Ok(next) => format!("/sign-in?next={}", query_value(next.as_str())),
+        Err(_) => "/sign-in".to_owned(),
+    }
 }
 
 fn encode(text: &str, keep_slash: bool) -> String {
@@ -83,6 +86,9 @@ mod tests {
         );
         assert_eq!(esim_href("../x"), "/my-esims/..%2Fx");
         assert_eq!(sign_in_href("/my-esims"), "/sign-in?next=/my-esims");
+        assert_eq!(sign_in_href(&esim_href("89\n")), "/sign-in");
+        assert_eq!(sign_in_href("javascript:alert(1)"), "/sign-in");
+        assert_eq!(sign_in_href("/\t/evil.example"), "/sign-in");
         assert_eq!(admin_order_href("ord_1/2"), "/admin/orders/ord_1%2F2");
         assert_eq!(
             admin_customer_href(" Sarah+Trip/x@Example.com"),

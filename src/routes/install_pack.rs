@@ -2,6 +2,7 @@
 //! as a ZIP: the QR code as a PNG and the codes and steps as text. Only for the eSIM's owner.
 
 use super::session;
+use app::links::{esim_href, sign_in_href};
 use app::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -17,7 +18,7 @@ pub async fn download(
     headers: HeaderMap,
 ) -> Response {
     let Some(account) = session::account(&state, &headers).await else {
-        return Redirect::to(&format!("/sign-in?next=/my-esims/{iccid}")).into_response();
+        return Redirect::to(&sign_in_href(&esim_href(&iccid))).into_response();
     };
     let pack = match store::esims::install_pack(&state.db, &account.id, &iccid).await {
         Ok(Some(pack)) => pack,

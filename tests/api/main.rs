@@ -19,5 +19,6 @@ mod refund_race;
 mod retention;
 mod routing;
 mod secrets_at_rest;
+mod security;
 mod sign_in_links;
 mod support;

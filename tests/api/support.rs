@@ -184,7 +184,8 @@ pub struct OtherSandboxes {
 pub fn leptos_options() -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("tern")
-        .site_root("target/site")
+        // The repository's static files, so they are served without a site build.
+        .site_root("public")
         .site_pkg_dir("pkg")
         .build()
 }

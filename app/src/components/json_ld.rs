@@ -8,7 +8,8 @@ use leptos::prelude::*;
 pub fn JsonLd(data: serde_json::Value) -> impl IntoView {
     // `</` inside a script would end it early; escaping the slash keeps the JSON valid.
     let json = data.to_string().replace("</", "<\\/");
-    view! { <script type="application/ld+json" inner_html=json></script> }
+    // The page's Content-Security-Policy names this response's nonce.
+    view! { <script type="application/ld+json" nonce=use_nonce() inner_html=json></script> }
 }
 
 /// One plan as a Product with a single Offer.

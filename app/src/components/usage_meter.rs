@@ -40,7 +40,11 @@ pub fn UsageMeter(
                 aria-valuenow=usage.used_bytes.min(limit).to_string()
                 aria-valuetext=summary
             >
-                <div class="usage-fill" style=format!("width: {percent}%")></div>
+                // An SVG width rather than a `style` attribute, which the Content-Security-Policy
+                // refuses.
+                <svg class="usage-bar" viewBox="0 0 100 1" preserveAspectRatio="none" aria-hidden="true">
+                    <rect class="usage-fill" width=percent.to_string() height="1"></rect>
+                </svg>
             </div>
             <p class="usage-figures">
                 <span data-testid="usage-used">{used}</span>

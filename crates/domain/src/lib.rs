@@ -7,6 +7,7 @@ pub mod data;
 pub mod email;
 pub mod esim;
 pub mod install;
+pub mod local_path;
 pub mod money;
 pub mod my_esim;
 pub mod order;
@@ -22,6 +23,7 @@ pub use country::{CountryCode, InvalidCountryCode};
 pub use data::DataAllowance;
 pub use email::{Email, InvalidEmail};
 pub use esim::{ActivationCode, Iccid, InvalidActivationCode, InvalidIccid};
+pub use local_path::{safe_admin_next, safe_next, InvalidLocalPath, LocalPath};
 pub use money::{Currency, InvalidMoney, Money};
 pub use order::{
     EsimInstall, InvalidTransition, OrderMilestone, OrderPage, OrderProgress, OrderStatus,

@@ -39,18 +39,8 @@ pub fn email_hint(email: &str) -> String {
 }
 
 /// Only paths on this site are followed after sign-in, so a link cannot send anyone elsewhere.
-pub fn safe_next_path(next: Option<&str>) -> String {
-    match next {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.contains('\\')
-                && path.len() <= 300 =>
-        {
-            path.to_owned()
-        }
-        _ => "/my-esims".to_owned(),
-    }
+pub(crate) fn safe_next_path(next: Option<&str>) -> String {
+    domain::safe_next(next, domain::local_path::TRAVELLER_HOME)
 }
 
 #[cfg(test)]
@@ -65,12 +55,10 @@ mod tests {
     }
 
     #[test]
-    fn only_local_paths_are_followed() {
-        assert_eq!(safe_next_path(Some("/my-esims/8944")), "/my-esims/8944");
-        assert_eq!(safe_next_path(Some("//evil.example")), "/my-esims");
-        assert_eq!(safe_next_path(Some("https://evil.example")), "/my-esims");
-        assert_eq!(safe_next_path(Some("/\\evil.example")), "/my-esims");
-        assert_eq!(safe_next_path(None), "/my-esims");
+    fn secrets_hash_to_hex() {
+        let hash = hash_secret("abc");
+        assert_eq!(hash.len(), 64);
+        assert_ne!(hash, hash_secret("abd"));
     }
 }
 

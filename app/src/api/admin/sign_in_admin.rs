@@ -10,11 +10,11 @@ pub async fn sign_in_admin(
     password: String,
     next: Option<String>,
 ) -> Result<String, ServerFnError> {
-    use crate::admin_auth::{safe_admin_next, session_cookie, set_cookie};
+    use crate::admin_auth::{session_cookie, set_cookie};
     use crate::links::query_value;
     use leptos::server_fn::ServerFn;
     use store::admin::SignInError;
-    let next = safe_admin_next(next.as_deref());
+    let next = domain::safe_admin_next(next.as_deref());
     let typed = email.trim().to_owned();
     let signed_in = async {
         let state = crate::state::app_state()?;

@@ -9,7 +9,7 @@ pub async fn request_sign_in(email: String, next: Option<String>) -> Result<(), 
     use crate::state::internal;
     use leptos::server_fn::ServerFn;
     use store::accounts::SignInError;
-    let next = next.filter(|path| !path.is_empty());
+    let next = next.filter(|path| domain::LocalPath::parse(path).is_ok());
     let typed = email.trim();
     let requested = async {
         let state = crate::state::app_state()?;

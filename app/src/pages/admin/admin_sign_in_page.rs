@@ -30,6 +30,7 @@ pub fn AdminSignInPage() -> impl IntoView {
 /// signed in; `next` is where to go once signed in.
 #[component]
 pub fn AdminSignInForm(#[prop(into)] next: String) -> impl IntoView {
+    let next = domain::safe_admin_next(Some(&next));
     let query = use_query_map();
     let typed = query.read_untracked().get("email").unwrap_or_default();
     let action = ServerAction::<SignInAdmin>::new();

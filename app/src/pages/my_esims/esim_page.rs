@@ -99,7 +99,7 @@ pub fn EsimPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        <script inner_html=OFFLINE_SCRIPT></script>
+        <script nonce=use_nonce() inner_html=OFFLINE_SCRIPT></script>
     }
 }
 

@@ -5,6 +5,7 @@
 use crate::api::my_esim::{error_message, RequestSignIn};
 use crate::components::account::current_traveller;
 use crate::components::page_meta::{PageMeta, SiteInfoResource};
+use domain::local_path::{LocalPath, TRAVELLER_HOME};
 use leptos::prelude::*;
 use leptos_meta::Meta;
 use leptos_router::hooks::use_query_map;
@@ -13,7 +14,10 @@ use leptos_router::hooks::use_query_map;
 pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
     let read = move |key: &str| query.read_untracked().get(key).filter(|v| !v.is_empty());
-    let next = read("next").unwrap_or_default();
+    // Only a path on this site is followed or passed on; anything else is as if none was given.
+    let next = read("next")
+        .and_then(|next| LocalPath::parse(&next).ok())
+        .map(LocalPath::into_string);
     // Set when the form was posted without JavaScript: the address a link went to, or the one
     // that was refused.
     let sent = read("sent");
@@ -35,11 +39,7 @@ pub fn SignInPage() -> impl IntoView {
     let error = move || action.value().get().and_then(Result::err);
     let pending = action.pending();
     let site = use_context::<SiteInfoResource>();
-    let home = if next.is_empty() {
-        "/my-esims".to_owned()
-    } else {
-        next.clone()
-    };
+    let home = next.clone().unwrap_or_else(|| TRAVELLER_HOME.to_owned());
     view! {
         <PageMeta
             title="Sign in · Tern".to_owned()
@@ -93,7 +93,7 @@ pub fn SignInPage() -> impl IntoView {
         })}
         <div class="form-card">
             <ActionForm action>
-                <input type="hidden" name="next" value=next/>
+                <input type="hidden" name="next" value=next.unwrap_or_default()/>
                 <label for="sign-in-email">"Your email"</label>
                 <input
                     id="sign-in-email"

@@ -150,7 +150,9 @@ pub async fn confirm_sign_in(db: &Db, token: &str) -> anyhow::Result<Option<Sign
     .context("Failed to check the sign-in link")?;
     let Some(row) = row else { return Ok(None) };
     let email: String = row.try_get("email")?;
-    let next_path: String = row.try_get("next_path")?;
+    // Checked again on the way out: a link stored under an older, looser rule must not send
+    // anyone off the site either.
+    let next_path = safe_next_path(Some(&row.try_get::<String, _>("next_path")?));
 
     sqlx::query(
         "INSERT INTO accounts (id, email, created_at) VALUES ($1, $2, $3) ON CONFLICT (email) DO NOTHING",
