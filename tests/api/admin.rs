@@ -41,7 +41,7 @@ pub(crate) async fn app_with_owner() -> TestApp {
 }
 
 /// Posts the sign-in form as the hydrated page does; the status, body and `Set-Cookie`.
-async fn sign_in_attempt(
+pub(crate) async fn sign_in_attempt(
     app: &TestApp,
     email: &str,
     password: &str,

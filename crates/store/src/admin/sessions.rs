@@ -52,18 +52,7 @@ pub async fn sign_in(
     now: i64,
 ) -> Result<AdminSession, SignInError> {
     let email = normalise_email(email);
-    let failures: i64 = sqlx::query(
-        "SELECT COUNT(*) AS n FROM admin_login_attempts WHERE email = $1 AND at > $2 AND succeeded = $3",
-    )
-    .bind(&email)
-    .bind(now - ATTEMPT_WINDOW_MINUTES * MINUTE)
-    .bind(false)
-    .fetch_one(db.pool())
-    .await
-    .context("Failed to count sign-in attempts")?
-    .try_get("n")
-    .context("Failed to read the attempt count")?;
-    if failures >= MAX_FAILED_ATTEMPTS {
+    if recent_failures(db, &email, now).await? >= MAX_FAILED_ATTEMPTS {
         return Err(SignInError::TooManyAttempts);
     }
     let account = accounts::for_sign_in(db, &email).await?;
@@ -97,7 +86,28 @@ pub async fn sign_in(
     })
 }
 
-async fn record_attempt(db: &Db, email: &str, now: i64, succeeded: bool) -> anyhow::Result<()> {
+/// Failed password checks for `email` within the last [`ATTEMPT_WINDOW_MINUTES`].
+pub(super) async fn recent_failures(db: &Db, email: &str, now: i64) -> anyhow::Result<i64> {
+    sqlx::query(
+        "SELECT COUNT(*) AS n FROM admin_login_attempts WHERE email = $1 AND at > $2 AND succeeded = $3",
+    )
+    .bind(email)
+    .bind(now - ATTEMPT_WINDOW_MINUTES * MINUTE)
+    .bind(false)
+    .fetch_one(db.pool())
+    .await
+    .context("Failed to count sign-in attempts")?
+    .try_get("n")
+    .context("Failed to read the attempt count")
+}
+
+/// Counts a password check for `email` (failures count towards the lockout).
+pub(super) async fn record_attempt(
+    db: &Db,
+    email: &str,
+    now: i64,
+    succeeded: bool,
+) -> anyhow::Result<()> {
     sqlx::query("INSERT INTO admin_login_attempts (email, at, succeeded) VALUES ($1, $2, $3)")
         .bind(email)
         .bind(now)
