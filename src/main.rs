@@ -1,5 +1,6 @@
 //! Runs the shop: `tern` serves at LEPTOS_SITE_ADDR (http://127.0.0.1:3000 by default);
-//! `tern admin create-owner|create-support --email … --name …` creates an admin account.
+//! `tern admin create-owner|create-support|disable|enable|revoke-sessions|reset-password --email …`
+//! manages admin accounts (`tern admin` alone prints the usage).
 
 use anyhow::Context;
 use tern::{telemetry, Application, Settings};
@@ -24,7 +25,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Some((command, _)) => anyhow::bail!(
-            "unknown command {command}: run `tern` to serve, or `tern admin create-owner --email … --name …`"
+            "unknown command {command}: run `tern` to serve, or `tern admin` for the admin account commands"
         ),
     }
 }

@@ -75,6 +75,38 @@ pub fn clear_session_cookie(state: &AppState) -> String {
     )
 }
 
+/// The cookie carrying a password `reset_admin_password` generated to the team page, which
+/// shows it once and removes it: only that page is sent it, and only for five minutes.
+const NEW_PASSWORD_COOKIE: &str = "tern_admin_new_password";
+
+/// `Set-Cookie` handing a generated password to the team page.
+pub fn new_password_cookie(state: &AppState, password: &str) -> String {
+    format!(
+        "{NEW_PASSWORD_COOKIE}={password}; Path=/admin/team; HttpOnly; SameSite=Strict; Max-Age=300{}",
+        secure(state)
+    )
+}
+
+/// `Set-Cookie` that removes the generated password once shown.
+pub fn clear_new_password_cookie(state: &AppState) -> String {
+    format!(
+        "{NEW_PASSWORD_COOKIE}=; Path=/admin/team; HttpOnly; SameSite=Strict; Max-Age=0{}",
+        secure(state)
+    )
+}
+
+/// The generated password in a request's cookies, if any.
+pub fn new_password_from(headers: &http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|header| header.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, value)| *name == NEW_PASSWORD_COOKIE && !value.is_empty())
+        .map(|(_, value)| value.trim().to_owned())
+}
+
 fn secure(state: &AppState) -> &'static str {
     if state.public_url.starts_with("https://") {
         "; Secure"

@@ -7,6 +7,7 @@ mod admin_customers;
 mod admin_order_actions;
 mod admin_orders;
 mod admin_routing;
+mod admin_team;
 mod catalogue_pages;
 mod catalogue_sync;
 mod checkout;

@@ -2,6 +2,7 @@
 //! `crate::admin_auth::require_admin(role)`, so anonymous visitors and travellers get an error
 //! (401) and a role too low for the function gets another (403).
 
+mod change_own_password;
 mod create_support_admin;
 mod get_admin_profile;
 mod get_catalogue;
@@ -20,16 +21,21 @@ mod refund_order;
 mod remove_margin;
 mod remove_routing_rule;
 mod resend_esim_email;
+mod reset_admin_password;
 mod resolve_order;
 mod retry_order;
+mod revoke_admin_sessions;
 mod save_routing_rule;
+mod set_admin_enabled;
 mod set_country_enabled;
 mod set_featured;
 mod set_margin;
 mod set_plan_enabled;
 mod sign_in_admin;
 mod sign_out_admin;
+mod take_new_password;
 
+pub use change_own_password::*;
 pub use create_support_admin::*;
 pub use get_admin_profile::*;
 pub use get_catalogue::*;
@@ -48,15 +54,19 @@ pub use refund_order::*;
 pub use remove_margin::*;
 pub use remove_routing_rule::*;
 pub use resend_esim_email::*;
+pub use reset_admin_password::*;
 pub use resolve_order::*;
 pub use retry_order::*;
+pub use revoke_admin_sessions::*;
 pub use save_routing_rule::*;
+pub use set_admin_enabled::*;
 pub use set_country_enabled::*;
 pub use set_featured::*;
 pub use set_margin::*;
 pub use set_plan_enabled::*;
 pub use sign_in_admin::*;
 pub use sign_out_admin::*;
+pub use take_new_password::*;
 
 use leptos::prelude::ServerFnError;
 
@@ -136,4 +146,29 @@ fn margin_scope(
                 ServerFnError::new(store::admin::prices::PricesError::UnknownScope.to_string())
             }),
     }
+}
+
+/// A change to a staff account's error for the browser: its own words, or nothing internal.
+#[cfg(feature = "ssr")]
+fn staff_error(error: store::admin::staff::StaffError) -> ServerFnError {
+    use store::admin::staff::StaffError;
+    match error {
+        StaffError::Unexpected(error) => crate::state::internal(error),
+        expected => ServerFnError::new(expected.to_string()),
+    }
+}
+
+/// Answers a team page form's plain post: `/admin/team?done=<done>&who=<admin id>`, or the team
+/// page again with the error.
+#[cfg(feature = "ssr")]
+fn answer_team_change<T>(
+    result: Result<T, ServerFnError>,
+    server_fn_path: &str,
+    done: &str,
+    admin_id: &str,
+) -> Result<T, ServerFnError> {
+    let who = crate::links::query_value(admin_id.trim());
+    crate::form_post::answer_plain_post(result, server_fn_path, "/admin/team", |_| {
+        format!("/admin/team?done={done}&who={who}")
+    })
 }

@@ -1,5 +1,6 @@
 //! The admin panel's use cases: staff accounts with a role (separate from travellers), password
-//! sign-in with a rate limit, sliding sessions, the audit log, and the dashboard's figures.
+//! sign-in with a rate limit, sliding sessions, owners' changes to staff accounts, the audit log,
+//! and the dashboard's figures.
 
 pub mod accounts;
 pub mod audit;
@@ -12,6 +13,7 @@ mod password;
 pub mod prices;
 pub mod routing;
 pub mod sessions;
+pub mod staff;
 
 pub use accounts::{create_admin, list_admins, owner_exists, Admin, CreateAdminError};
 pub use domain::admin::AdminRole;

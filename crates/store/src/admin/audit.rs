@@ -35,6 +35,22 @@ pub const ROUTING_RULE_SAVED: &str = "routing_rule_saved";
 /// [`ROUTING_RULE_SAVED`]).
 pub const ROUTING_RULE_REMOVED: &str = "routing_rule_removed";
 
+/// An owner disabled a staff account; its sessions ended (subject: the admin's id).
+pub const DISABLED_ADMIN: &str = "disabled_admin";
+/// An owner enabled a disabled staff account again (subject: the admin's id).
+pub const ENABLED_ADMIN: &str = "enabled_admin";
+/// An owner ended every session of a staff account (subject: the admin's id; detail: how many).
+pub const REVOKED_SESSIONS: &str = "revoked_sessions";
+/// An owner set a new password for a staff account; its sessions ended (subject: the admin's id;
+/// detail: whether it was typed or generated, never the password).
+pub const RESET_PASSWORD: &str = "reset_password";
+/// An admin changed their own password; their other sessions ended (subject: their id).
+pub const CHANGED_OWN_PASSWORD: &str = "changed_own_password";
+
+/// The name written for changes made with `tern admin …` on the server, which no signed-in
+/// admin makes; such a line's admin is the account changed.
+pub const COMMAND_LINE: &str = "Command line";
+
 /// Lines per page of [`list`].
 pub const PAGE_SIZE: u32 = 50;
 
@@ -47,14 +63,35 @@ pub async fn record(
     subject: &str,
     detail: &str,
 ) -> anyhow::Result<()> {
+    write(db, &admin.id, &admin.name, action, subject, detail).await
+}
+
+/// Writes one line for a change made on the command line to the account `subject`.
+pub async fn record_command_line(
+    db: &Db,
+    subject: &Admin,
+    action: &str,
+    detail: &str,
+) -> anyhow::Result<()> {
+    write(db, &subject.id, COMMAND_LINE, action, &subject.id, detail).await
+}
+
+async fn write(
+    db: &Db,
+    admin_id: &str,
+    admin_name: &str,
+    action: &str,
+    subject: &str,
+    detail: &str,
+) -> anyhow::Result<()> {
     sqlx::query(
         "INSERT INTO audit_log (id, at, admin_id, admin_name, action, subject, detail)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(ids::new_id("aud"))
     .bind(now_millis())
-    .bind(&admin.id)
-    .bind(&admin.name)
+    .bind(admin_id)
+    .bind(admin_name)
     .bind(action)
     .bind(subject)
     .bind(detail)

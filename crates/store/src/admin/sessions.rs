@@ -92,7 +92,7 @@ pub async fn sign_in(
 /// recorded in the window, answering its id (`None`: locked). An attempt counts as failed until
 /// its password is found right, so guesses in flight count too; the address's gate row, locked
 /// for the transaction, makes parallel guesses count one after another on SQLite and PostgreSQL.
-async fn claim_attempt(db: &Db, email: &str, now: i64) -> anyhow::Result<Option<String>> {
+pub(super) async fn claim_attempt(db: &Db, email: &str, now: i64) -> anyhow::Result<Option<String>> {
     let mut tx = db
         .pool()
         .begin()
@@ -147,7 +147,7 @@ async fn claim_attempt(db: &Db, email: &str, now: i64) -> anyhow::Result<Option<
     Ok(Some(id))
 }
 
-async fn mark_succeeded(db: &Db, attempt: &str) -> anyhow::Result<()> {
+pub(super) async fn mark_succeeded(db: &Db, attempt: &str) -> anyhow::Result<()> {
     sqlx::query("UPDATE admin_login_attempts SET succeeded = $1 WHERE id = $2")
         .bind(true)
         .bind(attempt)
