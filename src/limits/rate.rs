@@ -89,7 +89,9 @@ const FORGET_EVERY: u64 = 1024;
 
 impl RateLimits {
     pub fn new(settings: RateSettings, proxies: TrustedProxies) -> RateLimits {
-        let per_minute = |count| DefaultKeyedRateLimiter::keyed(Quota::per_minute(count));
+        let per_minute = |count| -> DefaultKeyedRateLimiter<IpAddr> {
+            DefaultKeyedRateLimiter::keyed(Quota::per_minute(count))
+        };
         RateLimits(Arc::new(Budgets {
             checkout: per_minute(settings.checkouts_per_minute),
             top_up: per_minute(settings.checkouts_per_minute),

@@ -22,7 +22,8 @@ pub fn response(request: &Request, wait: Duration) -> Response {
         Html(page(&message)).into_response()
     } else if request.uri().path().starts_with("/api/") {
         // Encoded as the server function's own error, so the page shows the message.
-        let body = ServerFnError::new(&message).ser();
+        let error: ServerFnError = ServerFnError::new(&message);
+        let body = error.ser();
         ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
     } else {
         message.into_response()

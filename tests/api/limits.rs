@@ -48,7 +48,7 @@ async fn post_at_once(
                 let retry_after = response
                     .headers()
                     .get("retry-after")
-                    .map(|value| value.to_str().unwrap().parse().unwrap());
+                    .map(|value| value.to_str().unwrap().parse::<u64>().unwrap());
                 let status = response.status().as_u16();
                 (status, retry_after, response.text().await.unwrap())
             })

@@ -26,6 +26,15 @@ pub(super) async fn hash(password: &str) -> anyhow::Result<String> {
         .context("Failed to run the password hasher")?
 }
 
+fn hash_now(password: &str) -> anyhow::Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|error| anyhow::anyhow!("{error}"))
+        .context("Failed to hash a password")
+}
+
 /// Each argon2 hash takes a core and 19 MiB for its duration, so a burst of sign-ins waits here
 /// for a permit (one per core, for the whole process) instead of starving every other request.
 struct Hashing {
