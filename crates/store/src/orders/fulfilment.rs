@@ -228,6 +228,23 @@ async fn refund(
         OrderStatus::Refunding => {}
         _ => return jobs::complete(&ctx.db, job).await,
     }
+    if order.refund_request == Some(RefundRequest::AlreadyRefunded) {
+        // Refunded in the Stripe dashboard: asking Stripe again would only be refused.
+        let changes = Changes {
+            jobs: &[JobKind::EmailRefund.as_str()],
+            ..Default::default()
+        };
+        record::transition(
+            &ctx.db,
+            &order.id,
+            OrderStatus::Refunding,
+            OrderStatus::Refunded,
+            changes,
+            "The payment was already refunded in Stripe",
+        )
+        .await?;
+        return jobs::complete(&ctx.db, job).await;
+    }
     let Some(payment_intent) = order.payment_intent.as_deref() else {
         timeline::note(
             &ctx.db,
