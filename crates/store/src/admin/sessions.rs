@@ -92,7 +92,11 @@ pub async fn sign_in(
 /// recorded in the window, answering its id (`None`: locked). An attempt counts as failed until
 /// its password is found right, so guesses in flight count too; the address's gate row, locked
 /// for the transaction, makes parallel guesses count one after another on SQLite and PostgreSQL.
-pub(super) async fn claim_attempt(db: &Db, email: &str, now: i64) -> anyhow::Result<Option<String>> {
+pub(super) async fn claim_attempt(
+    db: &Db,
+    email: &str,
+    now: i64,
+) -> anyhow::Result<Option<String>> {
     let mut tx = db
         .pool()
         .begin()
