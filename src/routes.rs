@@ -48,12 +48,13 @@ pub fn router(
     state: AppState,
     provider_webhooks: ProviderWebhooks,
     dev_sandboxes: Option<DevSandboxes>,
+    stripe_sandbox: Option<&str>,
     leptos_options: LeptosOptions,
 ) -> Router {
     let routes = route_list();
     let security = security_headers::SecurityPolicy::new(
         &state.public_url,
-        dev_sandboxes.stripe.as_deref(),
+        stripe_sandbox,
         &leptos_options,
     );
     let context = {

@@ -159,7 +159,15 @@ impl Application {
             usage_wake,
         };
         let dev_sandboxes = development.then(|| dev_sandboxes(&settings, &sandboxes));
-        let router = routes::router(state, provider_webhooks, dev_sandboxes, leptos_options);
+        // The sandbox's test checkout page is where the buy forms lead, so the policy allows it.
+        let stripe_sandbox = sandboxes.stripe.as_ref().map(|s| s.base_url.clone());
+        let router = routes::router(
+            state,
+            provider_webhooks,
+            dev_sandboxes,
+            stripe_sandbox.as_deref(),
+            leptos_options,
+        );
         let router = crate::limits::apply(router, &settings.limits);
         Ok(Application {
             address,

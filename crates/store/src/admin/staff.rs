@@ -305,7 +305,9 @@ fn generate_password() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::admin::{create_admin, session_admin, sign_in, test_db, AdminRole, SignInError};
+    use crate::admin::{
+        create_admin, session_admin, sign_in, test_db, AdminRole, SignInError, MAX_FAILED_ATTEMPTS,
+    };
 
     const PASSWORD: &str = "a long password";
     const NOW: i64 = 1_800_000_000_000;

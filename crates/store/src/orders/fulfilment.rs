@@ -314,7 +314,10 @@ async fn email(
         JobKind::EmailConfirmation => "order_confirmation",
         JobKind::EmailDelivery => "esim_delivery",
         JobKind::EmailRefund => "refund_notice",
-        JobKind::Fulfil | JobKind::Refund | JobKind::ReleaseReservation => {
+        JobKind::Fulfil
+        | JobKind::Refund
+        | JobKind::ReleaseReservation
+        | JobKind::TerminateLateEsim => {
             unreachable!("not an email job")
         }
     };
