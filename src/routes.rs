@@ -52,11 +52,8 @@ pub fn router(
     leptos_options: LeptosOptions,
 ) -> Router {
     let routes = route_list();
-    let security = security_headers::SecurityPolicy::new(
-        &state.public_url,
-        stripe_sandbox,
-        &leptos_options,
-    );
+    let security =
+        security_headers::SecurityPolicy::new(&state.public_url, stripe_sandbox, &leptos_options);
     let context = {
         let state = state.clone();
         move || {

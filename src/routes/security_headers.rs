@@ -131,7 +131,10 @@ pub async fn apply(
     set(headers, header::X_FRAME_OPTIONS, "DENY");
     // The order page's address holds its secret token: other sites get no referrer at all,
     // while the shop's own pages keep theirs (forms without JavaScript are sent back by it).
-    set(headers, header::REFERRER_POLICY, "same-origin");
+    // A page that sets a stricter policy itself (a sign-in link's page) keeps it.
+    if !headers.contains_key(header::REFERRER_POLICY) {
+        set(headers, header::REFERRER_POLICY, "same-origin");
+    }
     set(
         headers,
         HeaderName::from_static("permissions-policy"),

@@ -130,7 +130,7 @@ async fn a_sign_in_link_never_leads_off_the_site() {
         })
         .await;
         let link = app.local_link(&app.latest_email_to(&email, "sign_in_link").await);
-        let landed = app.http.get(&link).send().await.unwrap();
+        let landed = app.confirm_sign_in(&link).await;
         assert_eq!(landed.status(), 303, "{next}");
         assert_eq!(landed.headers()["location"], "/my-esims", "{next}");
     }
@@ -259,7 +259,10 @@ async fn each_page_has_a_fresh_nonce_on_its_own_scripts() {
 #[tokio::test]
 async fn pages_with_a_signed_in_persons_data_are_never_stored() {
     let app = app_with_owner().await;
-    let (order, iccid) = app.buy_esim(PLAN, "kept@example.com").await;
+    let (order, session) = app.start_checkout_as(None, PLAN, "kept@example.com").await;
+    assert_eq!(app.pay(&session, "4242424242424242").await.status(), 200);
+    app.wait_for_status(&order, "ready", 20).await;
+    let iccid = app.order_field(&order, "iccid").await.expect("an ICCID");
     let traveller = app.sign_in("kept@example.com").await;
     let admin = admin_cookie(&app, OWNER_EMAIL, OWNER_PASSWORD).await;
 
@@ -281,10 +284,7 @@ async fn pages_with_a_signed_in_persons_data_are_never_stored() {
         assert!(no_store(response.headers()), "{path} is no-store");
         assert_secured(&path, response.headers());
     }
-    let token = app
-        .order_field(&order, "access_token")
-        .await
-        .expect("the order's secret");
+    let token = app.order_token(&session).await;
     let order_page = get_with(&app, None, &format!("/order/{order}?token={token}")).await;
     assert_eq!(order_page.status(), 200);
     assert!(no_store(order_page.headers()), "the order page is no-store");
