@@ -4,7 +4,7 @@
 // back. A support account is refused the same change. Runs with JavaScript on and off; each run
 // changes its own country, as the runs share one shop.
 import { expect, Page, test } from "@playwright/test";
-import { adminSignIn, uniqueEmail } from "./support";
+import { addSupportAccount, adminSignIn, uniqueEmail } from "./support";
 
 function countryFor(project: string) {
   return project === "js"
@@ -82,11 +82,7 @@ test("a support account cannot change a margin", async ({ page }) => {
   await page.goto("/admin/team");
   const email = uniqueEmail("support-prices");
   const password = "support password 123";
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Name").fill("Pat Support");
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Create support account" }).click();
-  await expect(page.getByText(`Support account created for ${email}.`)).toBeVisible();
+  await addSupportAccount(page, email, "Pat Support", password);
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/signed_out=1$/);
 

@@ -1,6 +1,6 @@
 // Journeys shared by the browser tests: buying through the Stripe sandbox's test checkout, signing
 // in with the link from the development outbox, and driving the eSIMfx sandbox.
-import { APIRequestContext, expect, Page } from "@playwright/test";
+import { APIRequestContext, expect, Page, test } from "@playwright/test";
 
 export async function openFirstJapanPlan(page: Page) {
   await page.goto("/esim/japan");
@@ -108,14 +108,39 @@ export async function sandboxEsim(request: APIRequestContext, iccid: string) {
 export const OWNER_EMAIL = "owner@tern.test";
 export const OWNER_PASSWORD = "e2e owner password";
 
-/** Signs in to the admin panel through its form and waits for the dashboard. */
-export async function adminSignIn(page: Page, email = OWNER_EMAIL, password = OWNER_PASSWORD) {
-  await page.goto("/admin/sign-in");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/admin$/);
-  await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
+/**
+ * Opens the admin page `at` as a visitor, signs in through the form shown in its place, and waits
+ * for that same page as only a signed-in admin sees it: the sign-out button and their name in the
+ * header, and no sign-in form left on screen.
+ */
+export async function adminSignIn(page: Page, email = OWNER_EMAIL, password = OWNER_PASSWORD, at = "/admin") {
+  await page.goto(at);
+  // With JavaScript, sign in once hydrated: the in-place path is the one under test.
+  if (test.info().project.use.javaScriptEnabled !== false) {
+    await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+  }
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expectSignedInAt(page, at);
+}
+
+/** The admin page `at` shown to a signed-in admin, with no sign-in form left on it. */
+export async function expectSignedInAt(page: Page, at: string) {
+  await expect(page).toHaveURL(new RegExp(`${at.replace(/[/?]/g, "\\$&")}$`));
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  await expect(page.getByTestId("admin-name")).toBeVisible();
+  await expect(page.locator("#admin-password")).toHaveCount(0);
+  await expect(page.getByRole("heading", { name: "Sign in to the admin panel" })).toHaveCount(0);
+}
+
+/** On the team page, as an owner: adds a support account. */
+export async function addSupportAccount(page: Page, email: string, name: string, password: string) {
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Create support account" }).click();
+  await expect(page.getByText(`Support account created for ${email}.`)).toBeVisible();
 }
 
 /** Where the in-process sandbox of `provider` listens (`/dev/sandboxes`). */

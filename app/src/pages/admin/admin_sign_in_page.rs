@@ -1,12 +1,13 @@
 //! `/admin/sign-in?next=…`: staff sign in with email and password. Without JavaScript the form
 //! posts to the server function, which sets the cookie and sends the browser to `next`, or back
-//! here with the error and the address typed.
+//! here with the error and the address typed. With JavaScript the page loads `next` afresh once
+//! the cookie is set.
 
 use crate::api::admin::SignInAdmin;
 use crate::api::my_esim::error_message;
 use crate::components::admin_layout::AdminLayout;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn AdminSignInPage() -> impl IntoView {
@@ -34,10 +35,15 @@ pub fn AdminSignInForm(#[prop(into)] next: String) -> impl IntoView {
     let query = use_query_map();
     let typed = query.read_untracked().get("email").unwrap_or_default();
     let action = ServerAction::<SignInAdmin>::new();
-    let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(next)) = action.value().get() {
-            navigate(&next, Default::default());
+            // A full load rather than the router's navigation: the form often stands in for the
+            // very page `next` names, whose data and header were fetched before the session
+            // existed and would otherwise stay as they were.
+            #[cfg(feature = "hydrate")]
+            let _ = window().location().replace(&next);
+            #[cfg(not(feature = "hydrate"))]
+            let _ = next;
         }
     });
     let error = move || action.value().get().and_then(Result::err);
