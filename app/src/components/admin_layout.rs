@@ -32,14 +32,6 @@ pub fn AdminLayout(
     #[prop(optional)] public: bool,
     children: Children,
 ) -> impl IntoView {
-    // Marks the document once the page has hydrated, so the browser tests know a form is then
-    // answered in place rather than by a plain post.
-    Effect::new(|_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Title text=format!("{title} · Tern admin")/>
         <Meta name="robots" content="noindex, nofollow"/>

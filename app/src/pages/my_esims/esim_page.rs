@@ -26,25 +26,6 @@ use leptos::prelude::*;
 use leptos_meta::Meta;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-/// Registers the service worker (`public/sw.js`) and, on the first visit, stores this page in its
-/// cache right away, then says so. Static, so the server's HTML and the browser's agree; it runs
-/// before (and without) the WebAssembly. The cache name must match `sw.js`.
-const OFFLINE_SCRIPT: &str = r#"(function () {
-  if (!('serviceWorker' in navigator) || !('caches' in window)) return;
-  var page = location.pathname;
-  navigator.serviceWorker.register('/sw.js').then(function () {
-    return navigator.serviceWorker.ready;
-  }).then(function () {
-    if (navigator.serviceWorker.controller) return caches.match(page);
-    return caches.open('tern-offline-v1').then(function (cache) {
-      return cache.add(page).then(function () { return true; });
-    });
-  }).then(function (saved) {
-    var hint = document.getElementById('offline-ready');
-    if (saved && hint) hint.hidden = false;
-  }).catch(function () {});
-})();"#;
-
 const FRESH_QR: &str =
     "Here is your QR code again, just fetched from the network. It is the same eSIM: install it only once.";
 const STALE_QR: &str =
@@ -99,7 +80,9 @@ pub fn EsimPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        <script nonce=use_nonce() inner_html=OFFLINE_SCRIPT></script>
+        // A file, not an inline script: the policy allows no inline script without the
+        // server's nonce, which a page rendered in the browser after navigating lacks.
+        <script src="/offline.js" defer></script>
     }
 }
 
