@@ -85,6 +85,8 @@ async function otherBrowser(browser: Browser) {
 }
 
 test("the owner disables, enables and resets a support account signed in elsewhere", async ({ page, browser }) => {
+  // Two browsers and a dozen steps: longer than one page's journey.
+  test.setTimeout(90_000);
   const email = uniqueEmail("managed");
   const name = `Kim ${Date.now()}`;
   const password = "kim's first password";
@@ -127,6 +129,8 @@ test.describe("on a 390 px phone", () => {
   test.use({ viewport: { width: 390, height: 844 } });
 
   test("no admin page is wider than the screen", async ({ page }) => {
+    // A purchase, then every admin page in turn.
+    test.setTimeout(90_000);
     const email = uniqueEmail("admin-phone");
     await buyEsim(page, email);
     const orderId = new URL(page.url()).pathname.split("/").pop() ?? "";
