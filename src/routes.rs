@@ -3,12 +3,14 @@
 mod auth;
 mod checkout;
 mod dev;
+mod form_input;
 mod health;
 mod install_pack;
 mod outbox;
 mod provider_webhooks;
 mod security_headers;
 mod seo;
+mod server_fn_errors;
 mod session;
 mod webhooks;
 
@@ -24,6 +26,7 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 /// The app's routes, worked out once per process. Leptos suppresses resource loading
@@ -34,6 +37,12 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
         std::sync::OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
+
+/// The largest form or server-function call accepted: every form Tern has fits in a few hundred
+/// bytes, so this only stops someone sending megabytes.
+const FORM_BODY_LIMIT: usize = 16 * 1024;
+/// The largest webhook accepted: a Stripe event carries a whole checkout session.
+const WEBHOOK_BODY_LIMIT: usize = 1024 * 1024;
 
 /// Every page path the app serves, with its parameters (`/admin/orders/:id`), so tests can cover
 /// each one.
@@ -65,13 +74,17 @@ pub fn router(
         let options = leptos_options.clone();
         move || shell(options.clone())
     };
+    let webhooks = Router::new()
+        .route("/webhooks/stripe", post(webhooks::stripe))
+        .route("/webhooks/esimfx", post(provider_webhooks::esimfx))
+        .layer(axum::Extension(provider_webhooks))
+        .layer(RequestBodyLimitLayer::new(WEBHOOK_BODY_LIMIT))
+        .with_state(state.clone());
     let plain = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/robots.txt", get(seo::robots))
         .route("/sitemap.xml", get(seo::sitemap))
-        .route("/webhooks/stripe", post(webhooks::stripe))
-        .route("/webhooks/esimfx", post(provider_webhooks::esimfx))
         .route("/auth/verify", post(auth::confirm))
         .route("/auth/sign-out", post(auth::sign_out))
         .route(
@@ -79,7 +92,6 @@ pub fn router(
             get(install_pack::download),
         )
         .route("/checkout", post(checkout::start))
-        .layer(axum::Extension(provider_webhooks))
         .with_state(state.clone());
     // Development routes are not mounted at all unless every service is a sandbox.
     let plain = match dev_sandboxes {
@@ -101,6 +113,10 @@ pub fn router(
         ))
         .with_state(leptos_options)
         .merge(plain)
+        .layer(axum::middleware::from_fn(form_input::refuse_nul))
+        .layer(RequestBodyLimitLayer::new(FORM_BODY_LIMIT))
+        .merge(webhooks)
+        .layer(axum::middleware::from_fn(server_fn_errors::classify))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(
             security,

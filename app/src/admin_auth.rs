@@ -2,6 +2,7 @@
 //! guard every admin server function starts with. A traveller's `tern_session` opens nothing here.
 
 use crate::api::admin::{ADMIN_FORBIDDEN, ADMIN_SIGN_IN_REQUIRED};
+use crate::form_post::set_error_status;
 use crate::state::{app_state, internal, AppState};
 use leptos::prelude::*;
 use store::admin::{session_admin, session_from_cookies, Admin, AdminRole, ADMIN_COOKIE};
@@ -37,25 +38,15 @@ pub async fn current_admin() -> Result<Option<Admin>, ServerFnError> {
 pub async fn require_admin(min_role: AdminRole) -> Result<(Admin, AppState), ServerFnError> {
     let state = app_state()?;
     let Some(admin) = current_admin().await? else {
-        set_status(http::StatusCode::UNAUTHORIZED);
+        set_error_status(http::StatusCode::UNAUTHORIZED);
         return Err(ServerFnError::new(ADMIN_SIGN_IN_REQUIRED));
     };
     if !admin.role.allows(min_role) {
         tracing::warn!(admin = %admin.id, role = admin.role.as_str(), required = min_role.as_str(), "admin refused");
-        set_status(http::StatusCode::FORBIDDEN);
+        set_error_status(http::StatusCode::FORBIDDEN);
         return Err(ServerFnError::new(ADMIN_FORBIDDEN));
     }
     Ok((admin, state))
-}
-
-/// Marks the response, except for a plain form post, which is answered with a redirect.
-fn set_status(status: http::StatusCode) {
-    if crate::form_post::is_plain_post() {
-        return;
-    }
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(status);
-    }
 }
 
 /// `Set-Cookie` for a new admin session: HttpOnly, SameSite=Strict, Secure when served over HTTPS.

@@ -29,9 +29,10 @@ pub async fn current_account() -> Result<Option<Account>, ServerFnError> {
 /// The message every signed-in-only server function answers a guest with; pages show a sign-in link.
 pub use crate::api::my_esim::SIGN_IN_REQUIRED;
 
-/// The signed-in traveller, or an error asking to sign in.
+/// The signed-in traveller, or an error asking to sign in (answered 401).
 pub async fn require_account() -> Result<Account, ServerFnError> {
-    current_account()
-        .await?
-        .ok_or_else(|| ServerFnError::new(SIGN_IN_REQUIRED))
+    current_account().await?.ok_or_else(|| {
+        crate::form_post::set_error_status(http::StatusCode::UNAUTHORIZED);
+        ServerFnError::new(SIGN_IN_REQUIRED)
+    })
 }

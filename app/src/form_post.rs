@@ -19,6 +19,17 @@ pub fn is_plain_post() -> bool {
             .is_some_and(|accept| accept.contains("text/html"))
 }
 
+/// Marks a server function's failed answer with `status` (401, 403, 404, 503), except for a plain
+/// form post, which is answered with a redirect.
+pub fn set_error_status(status: http::StatusCode) {
+    if is_plain_post() {
+        return;
+    }
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(status);
+    }
+}
+
 /// After a plain form post, shows `location` rather than the form's page again. With JavaScript
 /// the answer is data and the page updates in place, so nothing changes.
 fn redirect_plain_post(location: &str) {

@@ -39,11 +39,12 @@ impl AppState {
 
 /// The server state, or a server-function error if it was not provided.
 pub fn app_state() -> Result<AppState, ServerFnError> {
-    use_context::<AppState>().ok_or_else(|| ServerFnError::new("server state is missing"))
+    use_context::<AppState>().ok_or_else(|| internal(anyhow::anyhow!("server state is missing")))
 }
 
 /// Logs the whole error chain and hands the browser a message that reveals nothing internal.
 pub fn internal(error: anyhow::Error) -> ServerFnError {
     tracing::error!(error = ?error, "server function failed");
+    crate::components::status::mark_internal_failure();
     ServerFnError::new("Something went wrong on our side. Please try again in a moment.")
 }

@@ -6,6 +6,7 @@
 import { Browser, expect, test } from "@playwright/test";
 import {
   addSupportAccount,
+  adminPages,
   adminSignIn,
   buyEsim,
   expectSignedInAt,
@@ -135,20 +136,7 @@ test.describe("on a 390 px phone", () => {
     await buyEsim(page, email);
     const orderId = new URL(page.url()).pathname.split("/").pop() ?? "";
     await adminSignIn(page);
-    const pages = [
-      `/admin/orders/${orderId}`,
-      "/admin",
-      "/admin/orders",
-      "/admin/customers",
-      `/admin/customers/${encodeURIComponent(email)}`,
-      "/admin/catalogue",
-      "/admin/catalogue/JP",
-      "/admin/prices",
-      "/admin/routing",
-      "/admin/audit",
-      "/admin/team",
-    ];
-    for (const path of pages) {
+    for (const path of adminPages(orderId, email)) {
       await page.goto(path);
       await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
       const width = await page.evaluate(() => document.documentElement.scrollWidth);

@@ -1,7 +1,7 @@
 // The Content-Security-Policy against the real pages: every shopper and admin page, opened with
 // JavaScript, hydrates and makes the browser report no violation of the policy.
 import { expect, Page, test } from "@playwright/test";
-import { adminSignIn, buyEsim, signIn, uniqueEmail } from "./support";
+import { adminPages, adminSignIn, buyEsim, signIn, uniqueEmail } from "./support";
 
 test.beforeEach(({}, testInfo) => {
   test.skip(testInfo.project.name !== "js", "the policy governs scripts, so it is checked with JavaScript on");
@@ -97,19 +97,7 @@ test("every admin page runs only the shop's own scripts and hydrates", async ({ 
   await openLive(page, violations, "/admin/sign-in");
   await adminSignIn(page);
   expect(violations, "no policy violation while signing in").toEqual([]);
-  for (const path of [
-    "/admin",
-    "/admin/orders",
-    `/admin/orders/${orderId}`,
-    "/admin/customers",
-    `/admin/customers/${encodeURIComponent(email)}`,
-    "/admin/catalogue",
-    "/admin/catalogue/JP",
-    "/admin/prices",
-    "/admin/routing",
-    "/admin/audit",
-    "/admin/team",
-  ]) {
+  for (const path of adminPages(orderId ?? "", email)) {
     await openLive(page, violations, path);
   }
   // The order is the admin's to see: proof the pages above were the signed-in ones.

@@ -126,6 +126,23 @@ export async function adminSignIn(page: Page, email = OWNER_EMAIL, password = OW
 }
 
 /** The admin page `at` shown to a signed-in admin, with no sign-in form left on it. */
+/** Every admin page, the order and customer pages being those of one purchase. */
+export function adminPages(orderId: string, customerEmail: string): string[] {
+  return [
+    "/admin",
+    "/admin/orders",
+    `/admin/orders/${orderId}`,
+    "/admin/customers",
+    `/admin/customers/${encodeURIComponent(customerEmail)}`,
+    "/admin/catalogue",
+    "/admin/catalogue/JP",
+    "/admin/prices",
+    "/admin/routing",
+    "/admin/audit",
+    "/admin/team",
+  ];
+}
+
 export async function expectSignedInAt(page: Page, at: string) {
   await expect(page).toHaveURL(new RegExp(`${at.replace(/[/?]/g, "\\$&")}$`));
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();

@@ -94,6 +94,20 @@ async fn admin_count(app: &TestApp) -> i64 {
     app.scalar("SELECT COUNT(*) FROM admins").await
 }
 
+/// The ids of the orders the dashboard lists as needing a person.
+pub(crate) async fn attention(app: &TestApp, cookie: &str) -> Vec<String> {
+    let (status, body) = app
+        .server_fn(Some(cookie), "admin/get_dashboard", &[])
+        .await;
+    assert_eq!(status, 200, "{body}");
+    json(&body)["attention"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|order| order["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 pub(crate) fn json(body: &str) -> serde_json::Value {
     serde_json::from_str(body).unwrap_or_else(|_| panic!("JSON: {body}"))
 }

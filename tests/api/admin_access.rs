@@ -3,6 +3,7 @@
 //! without anyone remembering to add it here.
 
 use crate::admin::{app_with_owner, SIGN_IN_REQUIRED};
+use crate::support::route_parameter;
 
 /// Values for every field any admin server function takes, so each one gets past reading its
 /// form and its guard is what answers. A new function with a new field fails the test until the
@@ -43,7 +44,7 @@ const EVERY_FIELD: &[(&str, &str)] = &[
 /// A value for each route parameter.
 fn fill(path: &str) -> String {
     path.split('/')
-        .map(|segment| match segment.strip_prefix(':') {
+        .map(|segment| match route_parameter(segment) {
             Some("id") => "ord_test".to_owned(),
             Some("code") => "JP".to_owned(),
             Some("email") => "someone%40example.com".to_owned(),

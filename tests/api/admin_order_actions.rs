@@ -3,7 +3,7 @@
 //! and the order's timeline with the admin's name.
 
 use crate::admin::{
-    admin_cookie, app_with_owner, json, support_cookie, OWNER_EMAIL, OWNER_PASSWORD,
+    admin_cookie, app_with_owner, attention, json, support_cookie, OWNER_EMAIL, OWNER_PASSWORD,
     SIGN_IN_REQUIRED,
 };
 use crate::support::{spawn_app_configured, TestApp};
@@ -63,20 +63,6 @@ async fn audited(app: &TestApp, action: &str, order: &str, admin_name: &str) -> 
         .iter()
         .filter(|line| line.subject == order && line.admin_name == admin_name)
         .count()
-}
-
-/// The ids of the orders the dashboard lists as needing attention.
-async fn attention(app: &TestApp, cookie: &str) -> Vec<String> {
-    let (status, body) = app
-        .server_fn(Some(cookie), "admin/get_dashboard", &[])
-        .await;
-    assert_eq!(status, 200, "{body}");
-    json(&body)["attention"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|order| order["id"].as_str().unwrap().to_owned())
-        .collect()
 }
 
 /// How many eSIM emails (first and resent) of the order went out.

@@ -3,7 +3,7 @@
 //! must end refunded once, with the eSIM terminated at the provider, or, where the provider
 //! cannot terminate, flagged for a person; never refunded with a working eSIM nobody knows of.
 
-use crate::admin::{admin_cookie, json, OWNER_EMAIL, OWNER_PASSWORD};
+use crate::admin::{admin_cookie, attention, json, OWNER_EMAIL, OWNER_PASSWORD};
 use crate::support::{spawn_app_configured, TestApp};
 use serde_json::json;
 use store::routing::{save_rule, Rule, Scope, Strategy};
@@ -104,21 +104,6 @@ async fn admin_order(app: &TestApp, order: &str) -> serde_json::Value {
     json(&body)
 }
 
-/// The ids of the orders the dashboard lists as needing a person.
-async fn attention(app: &TestApp) -> Vec<String> {
-    let owner = admin_cookie(app, OWNER_EMAIL, OWNER_PASSWORD).await;
-    let (status, body) = app
-        .server_fn(Some(&owner), "admin/get_dashboard", &[])
-        .await;
-    assert_eq!(status, 200, "{body}");
-    json(&body)["attention"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|order| order["id"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 /// Whether the traveller was ever given the eSIM (it is listed under My eSIMs).
 async fn esims_given(app: &TestApp, order: &str) -> i64 {
     app.scalar(&format!(
@@ -202,7 +187,9 @@ async fn an_esim_that_arrives_after_an_admin_refund_is_terminated_and_refunded_o
     let detail = admin_order(&app, &order).await;
     assert_eq!(detail["late_esim"]["state"], "terminated", "{detail}");
     assert!(
-        !attention(&app).await.contains(&order),
+        !attention(&app, &admin_cookie(&app, OWNER_EMAIL, OWNER_PASSWORD).await)
+            .await
+            .contains(&order),
         "nothing left for a person"
     );
     assert!(
@@ -247,7 +234,9 @@ async fn an_esim_that_cannot_be_terminated_flags_the_refunded_order_for_a_person
     wait_until_settled(&app, &order).await;
 
     assert!(
-        attention(&app).await.contains(&order),
+        attention(&app, &admin_cookie(&app, OWNER_EMAIL, OWNER_PASSWORD).await)
+            .await
+            .contains(&order),
         "flagged for a person"
     );
     assert_eq!(refunds_of(&app, &order).await, 1, "refunded once");

@@ -664,6 +664,13 @@ fn uuid_like() -> String {
 }
 
 /// The session cookie a response sets (`tern_session=…`), ready for a `Cookie` header.
+/// The parameter a page route's segment stands for (`id` of `:id` or `{id}`), if it is one.
+pub fn route_parameter(segment: &str) -> Option<&str> {
+    segment
+        .strip_prefix(':')
+        .or_else(|| segment.strip_prefix('{')?.strip_suffix('}'))
+}
+
 pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
     let set_cookie = response.headers().get("set-cookie")?.to_str().ok()?;
     assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");

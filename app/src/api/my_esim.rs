@@ -54,7 +54,6 @@ pub fn error_message(error: &ServerFnError) -> String {
 #[cfg(feature = "ssr")]
 mod owned {
     use super::ESIM_NOT_FOUND;
-    use crate::components::status::set_not_found;
     use crate::state::{internal, AppState};
     use domain::my_esim::EsimDetail;
     use leptos::prelude::ServerFnError;
@@ -63,10 +62,14 @@ mod owned {
     /// The "not found" answer, also marking the response 404 (except for a plain form post,
     /// which is answered with a redirect).
     pub(super) fn not_found() -> ServerFnError {
-        if !crate::form_post::is_plain_post() {
-            set_not_found();
-        }
+        crate::form_post::set_error_status(http::StatusCode::NOT_FOUND);
         ServerFnError::new(ESIM_NOT_FOUND)
+    }
+
+    /// A provider's failure the traveller can retry later: answered 503.
+    pub(super) fn provider_unavailable(message: String) -> ServerFnError {
+        crate::form_post::set_error_status(http::StatusCode::SERVICE_UNAVAILABLE);
+        ServerFnError::new(message)
     }
 
     /// The eSIM if the account owns it; otherwise "not found", whoever it belongs to.

@@ -18,6 +18,22 @@ pub fn set_unavailable() {
     set_status(503);
 }
 
+/// The header a real server failure is marked with while the response passes through the server,
+/// so the HTTP layer can tell it from a request that was wrong (which it answers 400). The layer
+/// removes it before the response leaves.
+pub const INTERNAL_FAILURE_HEADER: &str = "x-tern-internal-failure";
+
+/// Marks the response as a failure on the server's side (kept as 500).
+pub fn mark_internal_failure() {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(
+            http::HeaderName::from_static(INTERNAL_FAILURE_HEADER),
+            http::HeaderValue::from_static("1"),
+        );
+    }
+}
+
 fn set_status(code: u16) {
     #[cfg(feature = "ssr")]
     if let (Some(response), Ok(status)) = (

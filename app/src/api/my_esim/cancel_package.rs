@@ -34,7 +34,9 @@ pub async fn cancel_package(iccid: String, package_id: String) -> Result<Money, 
             Err(CancelError::Unexpected(error)) => Err(internal(error)),
             Err(CancelError::Provider(error)) => {
                 tracing::warn!(%error, iccid = %iccid, package = %package_id, "package cancellation failed");
-                Err(ServerFnError::new(CancelError::Provider(error).to_string()))
+                Err(super::owned::provider_unavailable(
+                    CancelError::Provider(error).to_string(),
+                ))
             }
             Err(CancelError::RefundDeclined) => {
                 // Support is told through a queued job.

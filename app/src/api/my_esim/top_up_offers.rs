@@ -28,7 +28,7 @@ pub(super) fn top_up_error(error: store::esims::TopUpError) -> ServerFnError {
         }
         TopUpError::Provider(ref provider) => {
             tracing::warn!(error = %provider, "top-up offers unavailable from the provider");
-            ServerFnError::new(error.to_string())
+            super::owned::provider_unavailable(error.to_string())
         }
         expected => ServerFnError::new(expected.to_string()),
     }

@@ -110,7 +110,8 @@ pub fn parse(body: &[u8]) -> Result<EsimfxWebhook, String> {
         let scale = scale?;
         let amount = fields.get(name).and_then(non_negative)?;
         let bytes = amount * scale as f64;
-        (bytes < u64::MAX as f64).then(|| bytes.round() as u64)
+        // Kept within what the database's signed 64-bit columns hold.
+        (bytes < i64::MAX as f64).then(|| bytes.round() as u64)
     };
     let used_bytes = bytes("used_amount");
     // A zero limit is how unlimited packages are reported.
@@ -139,10 +140,13 @@ pub fn parse(body: &[u8]) -> Result<EsimfxWebhook, String> {
     })
 }
 
-/// A non-empty string, or a number written as one; anything else counts as absent.
+/// A non-empty string, or a number written as one; anything else counts as absent. So does text
+/// with a NUL character, which no real identifier has and a database cannot store.
 fn text(fields: &Map<String, Value>, name: &str) -> Option<String> {
     match fields.get(name)? {
-        Value::String(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
+        Value::String(s) => {
+            Some(s.trim().to_owned()).filter(|s| !s.is_empty() && !s.contains('\0'))
+        }
         Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
@@ -186,7 +190,8 @@ fn millis(value: &Value) -> Option<i64> {
         Value::String(s) => unix_millis(s),
         Value::Number(n) => {
             let n = n.as_i64()?;
-            Some(if n.abs() >= 100_000_000_000 {
+            // `unsigned_abs`: `abs` of i64::MIN overflows, and the number comes from outside.
+            Some(if n.unsigned_abs() >= 100_000_000_000 {
                 n
             } else {
                 n * 1000
@@ -298,6 +303,26 @@ mod tests {
         let hook = parse_value(&days).unwrap();
         assert_eq!((hook.used_bytes, hook.limit_bytes), (None, None));
         assert_eq!(hook.threshold, None);
+    }
+
+    #[test]
+    fn extreme_numbers_are_absent_not_a_panic() {
+        let mut payload = documented();
+        payload["timestamp"] = Value::from(i64::MIN);
+        payload["used_amount"] = Value::from(u64::MAX);
+        payload["upper_limit_amount"] = Value::from(1e300);
+        let hook = parse_value(&payload).unwrap();
+        assert_eq!(hook.at, Some(i64::MIN));
+        assert_eq!((hook.used_bytes, hook.limit_bytes), (None, None));
+    }
+
+    #[test]
+    fn text_with_nul_counts_as_absent() {
+        let mut payload = documented();
+        payload["event_id"] = Value::from("evt\u{0}1");
+        payload["iccid"] = Value::Null;
+        payload["order_id"] = Value::from("o\u{0}");
+        assert!(parse_value(&payload).is_err(), "names nothing storable");
     }
 
     #[test]

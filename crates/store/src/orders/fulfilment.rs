@@ -230,20 +230,13 @@ async fn refund(
     }
     if order.refund_request == Some(RefundRequest::AlreadyRefunded) {
         // Refunded in the Stripe dashboard: asking Stripe again would only be refused.
-        let changes = Changes {
-            jobs: &[JobKind::EmailRefund.as_str()],
-            ..Default::default()
-        };
-        record::transition(
-            &ctx.db,
+        return refunded(
+            ctx,
+            job,
             &order.id,
-            OrderStatus::Refunding,
-            OrderStatus::Refunded,
-            changes,
             "The payment was already refunded in Stripe",
         )
-        .await?;
-        return jobs::complete(&ctx.db, job).await;
+        .await;
     }
     let Some(payment_intent) = order.payment_intent.as_deref() else {
         timeline::note(
@@ -265,20 +258,13 @@ async fn refund(
         .await
     {
         Ok(RefundOutcome::Succeeded { refund_id }) => {
-            let changes = Changes {
-                jobs: &[JobKind::EmailRefund.as_str()],
-                ..Default::default()
-            };
-            record::transition(
-                &ctx.db,
+            refunded(
+                ctx,
+                job,
                 &order.id,
-                OrderStatus::Refunding,
-                OrderStatus::Refunded,
-                changes,
                 &format!("Refund {refund_id} succeeded"),
             )
-            .await?;
-            jobs::complete(&ctx.db, job).await
+            .await
         }
         Ok(RefundOutcome::Pending { refund_id }) => {
             let note = format!("Refund {refund_id} is pending");
@@ -301,6 +287,29 @@ async fn refund(
             note_and_retry(ctx, job, &order.id, "payment", &note, retry).await
         }
     }
+}
+
+/// The refund is done: the order becomes refunded and the traveller is emailed, together.
+async fn refunded(
+    ctx: &FulfilmentContext,
+    job: &ClaimedJob,
+    order_id: &str,
+    cause: &str,
+) -> anyhow::Result<()> {
+    let changes = Changes {
+        jobs: &[JobKind::EmailRefund.as_str()],
+        ..Default::default()
+    };
+    record::transition(
+        &ctx.db,
+        order_id,
+        OrderStatus::Refunding,
+        OrderStatus::Refunded,
+        changes,
+        cause,
+    )
+    .await?;
+    jobs::complete(&ctx.db, job).await
 }
 
 /// Sends one email of the order; failures retry later and never hold up fulfilment.
