@@ -186,14 +186,7 @@ async fn a_refund_of_a_delivered_order_terminates_its_package_and_refunds_in_ful
         1
     );
 
-    let sandbox = app.sandbox_get(&format!("esims/{iccid}")).await;
-    let statuses: Vec<&str> = sandbox["subscriptions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["status"].as_str().unwrap())
-        .collect();
-    assert_eq!(statuses, ["TERMINATED"], "{sandbox}");
+    assert_eq!(app.sandbox_package_statuses(&iccid).await, ["TERMINATED"]);
     let owner_name: String = {
         use sqlx::Row;
         sqlx::query("SELECT name FROM admins WHERE email = $1")

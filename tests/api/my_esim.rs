@@ -566,14 +566,10 @@ async fn only_unused_packages_are_cancelled_and_refunded_after_the_provider_conf
         Some(paid),
         "a top-up is refunded in full"
     );
-    let sandbox = app.sandbox_get(&format!("esims/{iccid}")).await;
-    let statuses: Vec<&str> = sandbox["subscriptions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["status"].as_str().unwrap())
-        .collect();
-    assert_eq!(statuses, ["ACTIVE", "TERMINATED"]);
+    assert_eq!(
+        app.sandbox_package_statuses(&iccid).await,
+        ["ACTIVE", "TERMINATED"]
+    );
     let (status, _) = cancel(&app, &cookie, &iccid, &queued).await;
     assert_ne!(status, 200, "a second cancel changes nothing");
 }

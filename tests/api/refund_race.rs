@@ -158,14 +158,7 @@ async fn an_esim_that_arrives_after_an_admin_refund_is_terminated_and_refunded_o
 
     assert_eq!(refunds_of(&app, &order).await, 1, "refunded once");
     let iccid = issued_iccid(&app, &order).await;
-    let sandbox = app.sandbox_get(&format!("esims/{iccid}")).await;
-    let statuses: Vec<&str> = sandbox["subscriptions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["status"].as_str().unwrap())
-        .collect();
-    assert_eq!(statuses, ["TERMINATED"], "{sandbox}");
+    assert_eq!(app.sandbox_package_statuses(&iccid).await, ["TERMINATED"]);
     assert_eq!(
         esims_given(&app, &order).await,
         0,

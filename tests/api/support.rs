@@ -493,6 +493,17 @@ impl TestApp {
             .await
     }
 
+    /// The status of each package the eSIMfx sandbox holds on `iccid`, oldest first.
+    pub async fn sandbox_package_statuses(&self, iccid: &str) -> Vec<String> {
+        let sandbox = self.sandbox_get(&format!("esims/{iccid}")).await;
+        sandbox["subscriptions"]
+            .as_array()
+            .expect("the eSIM's packages")
+            .iter()
+            .map(|package| package["status"].as_str().expect("a status").to_owned())
+            .collect()
+    }
+
     async fn json_at(&self, url: String) -> serde_json::Value {
         self.http
             .get(url)
