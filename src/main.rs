@@ -32,9 +32,16 @@ async fn main() -> anyhow::Result<()> {
 
 async fn serve() -> anyhow::Result<()> {
     telemetry::init();
-    let leptos_options = leptos::config::get_configuration(None)
+    let mut leptos_options = leptos::config::get_configuration(None)
         .context("Failed to read the Leptos configuration")?
         .leptos_options;
+    // A build with hashed file names leaves their list beside the binary; use it unless told.
+    if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
+        leptos_options.hash_files = std::env::current_exe()
+            .ok()
+            .and_then(|exe| Some(exe.parent()?.join(leptos_options.hash_file.as_ref())))
+            .is_some_and(|file| file.exists());
+    }
     let settings = match Settings::from_env(&leptos_options) {
         Ok(settings) => settings,
         Err(error) => {

@@ -12,6 +12,7 @@ mod security_headers;
 mod seo;
 mod server_fn_errors;
 mod session;
+mod static_cache;
 mod webhooks;
 
 pub use dev::DevSandboxes;
@@ -61,6 +62,8 @@ pub fn router(
     leptos_options: LeptosOptions,
 ) -> Router {
     let routes = route_list();
+    app::assets::init(&leptos_options);
+    let hashed_names = leptos_options.hash_files;
     let security =
         security_headers::SecurityPolicy::new(&state.public_url, stripe_sandbox, &leptos_options);
     let context = {
@@ -117,6 +120,10 @@ pub fn router(
         .layer(RequestBodyLimitLayer::new(FORM_BODY_LIMIT))
         .merge(webhooks)
         .layer(axum::middleware::from_fn(server_fn_errors::classify))
+        .layer(axum::middleware::from_fn_with_state(
+            static_cache::HashedNames(hashed_names),
+            static_cache::apply,
+        ))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(
             security,

@@ -6,6 +6,8 @@
 pub mod admin_auth;
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod assets;
+#[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod care;
@@ -19,7 +21,9 @@ pub mod state;
 
 use components::layout::Layout;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet};
+#[cfg(feature = "ssr")]
+use leptos_meta::MetaTags;
+use leptos_meta::{provide_meta_context, Link, Meta};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 use pages::admin::routing_page::RoutingPage;
@@ -43,7 +47,9 @@ use pages::not_found_page::NotFoundPage;
 use pages::orders::order_page::OrderPage;
 
 /// The HTML document every page is rendered into.
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    use assets::stylesheet_href;
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -52,7 +58,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#0b5f73"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <link rel="stylesheet" id="leptos" href=stylesheet_href()/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -70,7 +77,6 @@ pub fn App() -> impl IntoView {
     components::account::provide_traveller();
     // Pages that show data render fully on the server (SsrMode::Async), so they work without JavaScript.
     view! {
-        <Stylesheet id="leptos" href="/pkg/tern.css"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Meta name="color-scheme" content="light"/>
         <Router>

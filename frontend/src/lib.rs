@@ -1,12 +1,17 @@
-//! The WebAssembly entry point: hydrates the server-rendered HTML into the live app.
+//! The WebAssembly entry point. Pages are server HTML; only their islands (the components marked
+//! `#[island]` in `app`) come alive here. Leptos's island script calls `hydrate`, then each
+//! island's own export.
 
 use wasm_bindgen::prelude::wasm_bindgen;
+
+// The islands' exports live in `app`; naming the crate keeps it linked into this module.
+use app as _;
 
 #[wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // Says the page is live, so browser tests can tell a hydrated page from the server's HTML.
+    leptos::mount::hydrate_islands();
+    // Says the page is live, so browser tests can tell a page whose islands run from server HTML.
     if let Some(root) = leptos::prelude::document().document_element() {
         let _ = root.set_attribute("data-hydrated", "");
     }

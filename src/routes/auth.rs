@@ -26,12 +26,13 @@ pub async fn confirm(
         tracing::warn!("sign-in confirmation posted from another site refused");
         return (
             StatusCode::FORBIDDEN,
-            Html(
+            Html(format!(
                 "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sign-in refused · Tern</title>\
-                 <link rel=\"stylesheet\" href=\"/pkg/tern.css\"></head><body><main><h1>Sign-in refused</h1>\
+                 <link rel=\"stylesheet\" href=\"{}\"></head><body><main><h1>Sign-in refused</h1>\
                  <p>This sign-in was sent from another website, so it was not used. \
                  Open the link in your email again, or <a href=\"/sign-in\">ask for a new one</a>.</p></main></body></html>",
-            ),
+                app::assets::stylesheet_href()
+            )),
         )
             .into_response();
     }

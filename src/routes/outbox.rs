@@ -16,10 +16,11 @@ pub async fn list(State(state): State<AppState>) -> Response {
             return StatusCode::SERVICE_UNAVAILABLE.into_response();
         }
     };
-    let mut body = String::from(
+    let mut body = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Outbox · Tern development</title><link rel=\"stylesheet\" href=\"/pkg/tern.css\"></head><body><main>\
+         <title>Outbox · Tern development</title><link rel=\"stylesheet\" href=\"{}\"></head><body><main>\
          <h1>Outbox</h1><p class=\"muted\">Development only: with no SMTP_URL set, email is kept here instead of being sent.</p>",
+        app::assets::stylesheet_href()
     );
     if emails.is_empty() {
         body.push_str("<p>No email yet.</p>");

@@ -13,6 +13,7 @@ mod catalogue_sync;
 mod checkout;
 mod environment;
 mod health;
+mod islands;
 mod limits;
 mod mail;
 mod malformed_input;

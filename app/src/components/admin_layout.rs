@@ -10,7 +10,7 @@ use crate::pages::admin::admin_sign_in_page::AdminSignInForm;
 use domain::admin::AdminProfile;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::hooks::use_location;
 
 /// The admin panel's pages, in nav order: (path, label).
 pub const ADMIN_NAV: [(&str, &str); 8] = [
@@ -73,13 +73,8 @@ fn AdminNav() -> impl IntoView {
 
 #[component]
 fn SignedInAdmin(admin: AdminProfile) -> impl IntoView {
+    // A plain form post: the server answers it by showing the sign-in page.
     let sign_out = ServerAction::<SignOutAdmin>::new();
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = sign_out.value().get() {
-            navigate("/admin/sign-in?signed_out=1", Default::default());
-        }
-    });
     view! {
         <div class="admin-who">
             <span data-testid="admin-name">{admin.name}</span>

@@ -16,17 +16,35 @@ fn message_for(code: &str) -> &'static str {
     }
 }
 
+/// The form with what the address says: the email typed before, the error of a post without
+/// JavaScript, or that the traveller came back from a cancelled checkout.
 #[component]
 pub fn BuyForm(plan_id: String, price: Money) -> impl IntoView {
     let query = use_query_map();
-    let initial_email = query.read_untracked().get("email").unwrap_or_default();
-    let initial_error = query
+    let email = query.read_untracked().get("email").unwrap_or_default();
+    let error = query
         .read_untracked()
         .get("error")
         .map(|code| message_for(&code).to_owned());
     let cancelled = query.read_untracked().get("cancelled").is_some();
+    view! {
+        {cancelled.then(|| view! {
+            <p class="notice" role="status">"Checkout cancelled. You were not charged."</p>
+        })}
+        <BuyFormIsland plan_id label=format!("Buy for {price}") email error/>
+    }
+}
+
+/// The form itself: an island, so a mistake is answered in place.
+#[island]
+fn BuyFormIsland(
+    plan_id: String,
+    label: String,
+    email: String,
+    error: Option<String>,
+) -> impl IntoView {
     let email_input = NodeRef::<leptos::html::Input>::new();
-    let (error, set_error) = signal(initial_error);
+    let (error, set_error) = signal(error);
     let (pending, set_pending) = signal(false);
     let plan = plan_id.clone();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -59,9 +77,6 @@ pub fn BuyForm(plan_id: String, price: Money) -> impl IntoView {
         });
     };
     view! {
-        {cancelled.then(|| view! {
-            <p class="notice" role="status">"Checkout cancelled. You were not charged."</p>
-        })}
         <form id="buy" class="buy" method="post" action="/checkout" on:submit=on_submit>
             <input type="hidden" name="plan_id" value=plan_id/>
             <label for="email">"Your email"</label>
@@ -73,13 +88,13 @@ pub fn BuyForm(plan_id: String, price: Money) -> impl IntoView {
                 autocomplete="email"
                 inputmode="email"
                 required
-                value=initial_email
+                value=email
                 aria-describedby="email-hint"
             />
             <p id="email-hint" class="muted">"We send your eSIM's QR code and install guide here."</p>
             {move || error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
             <button type="submit" class="buy-button" disabled=move || pending.get()>
-                {move || if pending.get() { "Opening secure checkout…".to_owned() } else { format!("Buy for {price}") }}
+                {move || if pending.get() { "Opening secure checkout…".to_owned() } else { label.clone() }}
             </button>
         </form>
     }

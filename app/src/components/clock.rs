@@ -112,49 +112,51 @@ pub fn now_millis() -> i64 {
 #[cfg(feature = "hydrate")]
 const TICK: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// The time relative texts count from. On the server it is the server's clock. In the browser the
-/// server's text is kept while the page hydrates, then the browser's clock takes over and ticks,
-/// so a page opened offline days later does not still say "2 minutes ago".
-#[derive(Clone, Copy)]
-pub struct Clock(ReadSignal<Option<i64>>);
+/// A text that may depend on the current time.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum TimeText {
+    /// Does not change: "Starts when you first connect".
+    Fixed(String),
+    /// "Expires in 3 days", then "Expired".
+    ExpiresIn(i64),
+    /// "Updated 2 minutes ago"; `None` when never checked.
+    Freshness(Option<i64>),
+}
 
-impl Clock {
-    /// A clock for one page; call it in the page's component.
-    pub fn new() -> Self {
-        let (now, set_now) = signal(None::<i64>);
-        #[cfg(feature = "hydrate")]
-        {
-            Effect::new(move |_| set_now.set(Some(now_millis())));
-            let handle = set_interval_with_handle(move || set_now.set(Some(now_millis())), TICK);
-            on_cleanup(move || {
-                if let Ok(handle) = handle {
-                    handle.clear();
-                }
-            });
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = set_now;
-        Clock(now)
-    }
-
-    /// Text that depends on the current time, for use as a view child.
-    pub fn text(
-        self,
-        text: impl Fn(i64) -> String + Send + Sync + 'static,
-    ) -> impl Fn() -> String + Send + Sync + 'static {
-        move || match self.0.get() {
-            Some(now) => text(now),
-            // While hydrating, the server's text stays; an empty value makes sure the browser's
-            // first tick replaces it.
-            None if cfg!(feature = "hydrate") => String::new(),
-            None => text(now_millis()),
+impl TimeText {
+    pub fn at(&self, now: i64) -> String {
+        match self {
+            TimeText::Fixed(text) => text.clone(),
+            TimeText::ExpiresIn(at) => expires_in(*at, now),
+            TimeText::Freshness(synced_at) => freshness(*synced_at, now),
         }
     }
 }
 
-impl Default for Clock {
-    fn default() -> Self {
-        Self::new()
+/// `text` as of now. On the server it is the server's clock. In the browser the server's text is
+/// kept while the island hydrates, then the browser's clock takes over and ticks, so a page
+/// opened offline days later does not still say "2 minutes ago".
+#[island]
+pub fn LiveTime(text: TimeText) -> impl IntoView {
+    let (now, set_now) = signal(None::<i64>);
+    #[cfg(feature = "hydrate")]
+    {
+        Effect::new(move |_| set_now.set(Some(now_millis())));
+        let handle = set_interval_with_handle(move || set_now.set(Some(now_millis())), TICK);
+        on_cleanup(move || {
+            if let Ok(handle) = handle {
+                handle.clear();
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = set_now;
+    move || match now.get() {
+        Some(now) => text.at(now),
+        // While hydrating, the server's text stays; an empty value makes sure the browser's
+        // first tick replaces it.
+        None if cfg!(feature = "hydrate") => String::new(),
+        None => text.at(now_millis()),
     }
 }
 

@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
-#[component]
-pub fn CopyButton(value: String, label: &'static str) -> impl IntoView {
+#[island]
+pub fn CopyButton(value: String, label: String) -> impl IntoView {
     let (copied, set_copied) = signal(false);
     let copy = move |_| {
         #[cfg(feature = "hydrate")]

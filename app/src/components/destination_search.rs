@@ -3,7 +3,6 @@
 use domain::search::score;
 use domain::DestinationIndexEntry;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 const MAX_RESULTS: usize = 8;
 
@@ -26,7 +25,9 @@ pub fn rank<'a>(index: &'a [DestinationIndexEntry], query: &str) -> Vec<&'a Dest
         .collect()
 }
 
-#[component]
+/// The search box and its live results: an island, the only part of the home page that runs in
+/// the browser.
+#[island]
 pub fn DestinationSearch(index: Vec<DestinationIndexEntry>, initial: String) -> impl IntoView {
     let (query, set_query) = signal(initial.clone());
     let index = StoredValue::new(index);
@@ -48,12 +49,14 @@ pub fn DestinationSearch(index: Vec<DestinationIndexEntry>, initial: String) -> 
             }
         }
     });
-    let navigate = use_navigate();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         // With JavaScript, Enter opens the best match; without it the form reloads the page with ?q=.
         if let Some(best) = results.get_untracked().first() {
             ev.prevent_default();
-            navigate(&best.href, Default::default());
+            #[cfg(feature = "hydrate")]
+            let _ = window().location().set_href(&best.href);
+            #[cfg(not(feature = "hydrate"))]
+            let _ = best;
         }
     };
     view! {

@@ -8,31 +8,8 @@ use domain::install::{AFTER_INSTALL, BEFORE_INSTALL};
 use domain::EsimInstall;
 use leptos::prelude::*;
 
-/// Which one-tap link fits the phone showing the page.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Platform {
-    Ios,
-    Android,
-}
-
 #[component]
 pub fn InstallGuide(esim: EsimInstall) -> impl IntoView {
-    let (platform, set_platform) = signal(None::<Platform>);
-    // Only after hydration, so the server's HTML and the first render in the browser agree.
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        let agent = window().navigator().user_agent().unwrap_or_default();
-        let guess = if ["iPhone", "iPad", "iPod"].iter().any(|p| agent.contains(p)) {
-            Some(Platform::Ios)
-        } else if agent.contains("Android") {
-            Some(Platform::Android)
-        } else {
-            None
-        };
-        set_platform.set(guess);
-    });
-    #[cfg(not(feature = "hydrate"))]
-    let _ = set_platform;
     view! {
         <section class="section install" id="install" aria-labelledby="install-heading">
             <h2 id="install-heading">"01 Install your eSIM"</h2>
@@ -51,24 +28,7 @@ pub fn InstallGuide(esim: EsimInstall) -> impl IntoView {
                 inner_html=esim.qr_svg.clone()
             ></div>
             <p class="muted">"Scan it from another screen: Settings → Mobile/Cellular → Add eSIM → Use QR code."</p>
-            <div class="one-tap">
-                <a
-                    class="button"
-                    class:suggested=move || platform.get() == Some(Platform::Ios)
-                    data-testid="ios-link"
-                    href=esim.ios_link()
-                >
-                    "Install on iPhone (iOS 17.4+, Safari)"
-                </a>
-                <a
-                    class="button"
-                    class:suggested=move || platform.get() == Some(Platform::Android)
-                    data-testid="android-link"
-                    href=esim.android_link()
-                >
-                    "Install on Android (10+)"
-                </a>
-            </div>
+            <OneTapLinks ios=esim.ios_link() android=esim.android_link()/>
             <h3>"Or enter the details by hand"</h3>
             <dl class="facts manual">
                 <div>
@@ -76,7 +36,7 @@ pub fn InstallGuide(esim: EsimInstall) -> impl IntoView {
                     <dd>
                         <code class="selectable" data-testid="smdp">{esim.smdp_address.clone()}</code>
                         " "
-                        <CopyButton value=esim.smdp_address.clone() label="SM-DP+ address"/>
+                        <CopyButton value=esim.smdp_address.clone() label="SM-DP+ address".to_owned()/>
                     </dd>
                 </div>
                 <div>
@@ -84,7 +44,7 @@ pub fn InstallGuide(esim: EsimInstall) -> impl IntoView {
                     <dd>
                         <code class="selectable" data-testid="activation-code">{esim.matching_id.clone()}</code>
                         " "
-                        <CopyButton value=esim.matching_id.clone() label="activation code"/>
+                        <CopyButton value=esim.matching_id.clone() label="activation code".to_owned()/>
                     </dd>
                 </div>
                 <div>
@@ -100,5 +60,53 @@ pub fn InstallGuide(esim: EsimInstall) -> impl IntoView {
             <p class="muted">"When you arrive:"</p>
             <ol>{AFTER_INSTALL.iter().map(|step| view! { <li>{*step}</li> }).collect_view()}</ol>
         </section>
+    }
+}
+
+/// Which one-tap link fits the phone showing the page.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Platform {
+    Ios,
+    Android,
+}
+
+/// The two one-tap install links; in the browser, the one for the phone in hand is highlighted.
+#[island]
+fn OneTapLinks(ios: String, android: String) -> impl IntoView {
+    let (platform, set_platform) = signal(None::<Platform>);
+    // Only in the browser, so the server's HTML and the island's first render agree.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let agent = window().navigator().user_agent().unwrap_or_default();
+        let guess = if ["iPhone", "iPad", "iPod"].iter().any(|p| agent.contains(p)) {
+            Some(Platform::Ios)
+        } else if agent.contains("Android") {
+            Some(Platform::Android)
+        } else {
+            None
+        };
+        set_platform.set(guess);
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = set_platform;
+    view! {
+        <div class="one-tap">
+            <a
+                class="button"
+                class:suggested=move || platform.get() == Some(Platform::Ios)
+                data-testid="ios-link"
+                href=ios
+            >
+                "Install on iPhone (iOS 17.4+, Safari)"
+            </a>
+            <a
+                class="button"
+                class:suggested=move || platform.get() == Some(Platform::Android)
+                data-testid="android-link"
+                href=android
+            >
+                "Install on Android (10+)"
+            </a>
+        </div>
     }
 }

@@ -225,6 +225,19 @@ pub struct OrderPage {
     pub progress: Option<OrderProgress>,
 }
 
+impl OrderPage {
+    /// What the traveller sees change as the order moves: its status and the stage in words. The
+    /// page is shown again when this changes, not for every check of the network.
+    pub fn moment(&self) -> String {
+        let stage = self
+            .progress
+            .as_ref()
+            .map(|p| p.stage.as_str())
+            .unwrap_or("");
+        format!("{:?}: {stage}", self.status)
+    }
+}
+
 /// How far the network has got with an order it completes in the background.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderProgress {

@@ -34,18 +34,8 @@ pub fn AdminSignInForm(#[prop(into)] next: String) -> impl IntoView {
     let next = domain::safe_admin_next(Some(&next));
     let query = use_query_map();
     let typed = query.read_untracked().get("email").unwrap_or_default();
+    // A plain form post: the server answers it by opening `next`, or this form with the error.
     let action = ServerAction::<SignInAdmin>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(next)) = action.value().get() {
-            // A full load rather than the router's navigation: the form often stands in for the
-            // very page `next` names, whose data and header were fetched before the session
-            // existed and would otherwise stay as they were.
-            #[cfg(feature = "hydrate")]
-            let _ = window().location().replace(&next);
-            #[cfg(not(feature = "hydrate"))]
-            let _ = next;
-        }
-    });
     let error = move || action.value().get().and_then(Result::err);
     let pending = action.pending();
     view! {

@@ -17,7 +17,7 @@ use crate::links::{admin_customer_href, admin_order_href};
 use domain::admin::{OrderDetail, OrderEmail, OrderEvent, OrderJob};
 use domain::OrderStatus;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// The page's four actions, created once so that a plain form post's error reaches them.
 #[derive(Clone, Copy)]
@@ -48,37 +48,6 @@ pub fn OrderPage() -> impl IntoView {
         resolve: ServerAction::<ResolveOrder>::new(),
         resend: ServerAction::<ResendEsimEmail>::new(),
     };
-    // With JavaScript, a finished action shows its outcome the way a plain form post does.
-    let finished = [
-        (
-            "retry_fulfilment",
-            Signal::derive(move || actions.retry.value().get().is_some_and(|r| r.is_ok())),
-        ),
-        (
-            "refund",
-            Signal::derive(move || actions.refund.value().get().is_some_and(|r| r.is_ok())),
-        ),
-        (
-            "resolve",
-            Signal::derive(move || actions.resolve.value().get().is_some_and(|r| r.is_ok())),
-        ),
-        (
-            "resend_esim_email",
-            Signal::derive(move || actions.resend.value().get().is_some_and(|r| r.is_ok())),
-        ),
-    ];
-    for (action, done) in finished {
-        let navigate = use_navigate();
-        Effect::new(move |_| {
-            if done.get() {
-                let id = params.read_untracked().get("id").unwrap_or_default();
-                navigate(
-                    &format!("{}?done={action}", admin_order_href(&id)),
-                    Default::default(),
-                );
-            }
-        });
-    }
     let order = Resource::new(move || (id(), actions.version()), |(id, _)| get_order(id));
     view! {
         <AdminLayout title="Order">

@@ -10,7 +10,7 @@ use crate::api::my_esim::{
     RenameEsim,
 };
 use crate::components::account::SignInPanel;
-use crate::components::clock::{freshness, utc_date_time, Clock};
+use crate::components::clock::{utc_date_time, LiveTime, TimeText};
 use crate::components::install_guide::InstallGuide;
 use crate::components::load_error::LoadError;
 use crate::components::page_meta::PageMeta;
@@ -49,25 +49,12 @@ pub fn EsimPage() -> impl IntoView {
         reissue: ServerAction::new(),
         cancel: ServerAction::new(),
     };
-    // With JavaScript, show the eSIM as it is after each change.
-    Effect::watch(
-        move || {
-            (
-                actions.rename.version().get(),
-                actions.reissue.version().get(),
-                actions.cancel.version().get(),
-            )
-        },
-        move |_, _, _| detail.refetch(),
-        false,
-    );
-    let clock = Clock::new();
     view! {
         <Meta name="robots" content="noindex"/>
         <Transition fallback=|| view! { <p class="loading">"Loading your eSIM…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(detail) => view! { <EsimView detail actions clock/> }.into_any(),
+                    Ok(detail) => view! { <EsimView detail actions/> }.into_any(),
                     Err(error) if is_sign_in_required(&error) => {
                         let next = esim_href(&params.read_untracked().get("iccid").unwrap_or_default());
                         view! { <SignInPanel next/> }.into_any()
@@ -87,7 +74,7 @@ pub fn EsimPage() -> impl IntoView {
 }
 
 #[component]
-fn EsimView(detail: EsimDetail, actions: EsimActions, clock: Clock) -> impl IntoView {
+fn EsimView(detail: EsimDetail, actions: EsimActions) -> impl IntoView {
     let EsimDetail {
         summary,
         install,
@@ -177,9 +164,9 @@ fn EsimView(detail: EsimDetail, actions: EsimActions, clock: Clock) -> impl Into
                 .into_any(),
                 None => view! { <p>"No package is running on this eSIM."</p> }.into_any(),
             }}
-            <p class="expiry">{clock.text(move |now| expiry_text(state, expiry.as_ref(), now).unwrap_or_default())}</p>
+            <p class="expiry"><LiveTime text=expiry_text(state, expiry.as_ref())/></p>
             {queued_text(queued).map(|text| view! { <p class="queued">{text}</p> })}
-            <p class="freshness muted" data-testid="freshness">{clock.text(move |now| freshness(synced_at, now))}</p>
+            <p class="freshness muted" data-testid="freshness"><LiveTime text=TimeText::Freshness(synced_at)/></p>
             {refresh_error.map(|message| view! { <p class="notice notice-gentle" role="status">{message}</p> })}
         </section>
         <InstallGuide esim=install/>

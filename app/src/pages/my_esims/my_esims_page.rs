@@ -4,7 +4,7 @@
 use super::esim_caption;
 use crate::api::my_esim::{is_sign_in_required, my_esims};
 use crate::components::account::SignInPanel;
-use crate::components::clock::{expires_in, freshness, Clock};
+use crate::components::clock::{LiveTime, TimeText};
 use crate::components::load_error::LoadError;
 use crate::components::page_meta::PageMeta;
 use crate::components::state_badge::StateBadge;
@@ -19,7 +19,6 @@ use leptos_meta::Meta;
 #[component]
 pub fn MyEsimsPage() -> impl IntoView {
     let esims = Resource::new(|| (), |()| my_esims());
-    let clock = Clock::new();
     view! {
         <PageMeta
             title="My eSIMs · Tern".to_owned()
@@ -36,7 +35,7 @@ pub fn MyEsimsPage() -> impl IntoView {
                     Ok(list) if list.is_empty() => view! { <NoEsims/> }.into_any(),
                     Ok(list) => view! {
                         <ul class="esim-list">
-                            {list.into_iter().map(|esim| view! { <EsimCard esim clock/> }).collect_view()}
+                            {list.into_iter().map(|esim| view! { <EsimCard esim/> }).collect_view()}
                         </ul>
                     }
                     .into_any(),
@@ -65,21 +64,19 @@ fn NoEsims() -> impl IntoView {
 }
 
 /// When the package in use ends, in words; `None` when there is nothing to say.
-pub(super) fn expiry_text(
-    state: EsimState,
-    current: Option<&PackageView>,
-    now: i64,
-) -> Option<String> {
+pub(super) fn expiry_text(state: EsimState, current: Option<&PackageView>) -> TimeText {
+    let fixed = |text: &str| TimeText::Fixed(text.to_owned());
     match current {
         Some(package) if package.state == PackageState::Pending => {
-            Some("Starts when you first connect".to_owned())
+            fixed("Starts when you first connect")
         }
-        Some(package) if package.state.is_over() => Some("Expired".to_owned()),
-        Some(package) => package.expires_at.map(|at| expires_in(at, now)),
-        None if matches!(state, EsimState::Expired | EsimState::Blocked) => {
-            Some("Expired".to_owned())
-        }
-        None => None,
+        Some(package) if package.state.is_over() => fixed("Expired"),
+        Some(package) => match package.expires_at {
+            Some(at) => TimeText::ExpiresIn(at),
+            None => fixed(""),
+        },
+        None if matches!(state, EsimState::Expired | EsimState::Blocked) => fixed("Expired"),
+        None => fixed(""),
     }
 }
 
@@ -93,7 +90,7 @@ pub(super) fn queued_text(queued: u32) -> Option<String> {
 }
 
 #[component]
-fn EsimCard(esim: EsimSummary, clock: Clock) -> impl IntoView {
+fn EsimCard(esim: EsimSummary) -> impl IntoView {
     let EsimSummary {
         iccid,
         label,
@@ -113,9 +110,9 @@ fn EsimCard(esim: EsimSummary, clock: Clock) -> impl IntoView {
             {current.map(|package| view! {
                 <UsageMeter usage=package.usage label=format!("Data used on {}", package.name)/>
             })}
-            <p class="expiry">{clock.text(move |now| expiry_text(state, expiry.as_ref(), now).unwrap_or_default())}</p>
+            <p class="expiry"><LiveTime text=expiry_text(state, expiry.as_ref())/></p>
             {queued_text(queued).map(|text| view! { <p class="queued">{text}</p> })}
-            <p class="freshness muted" data-testid="freshness">{clock.text(move |now| freshness(synced_at, now))}</p>
+            <p class="freshness muted" data-testid="freshness"><LiveTime text=TimeText::Freshness(synced_at)/></p>
             <p><a class="button button-quiet" href=href>"Details and install"</a></p>
         </li>
     }

@@ -18,26 +18,17 @@ pub fn SignInPage() -> impl IntoView {
     let next = read("next")
         .and_then(|next| LocalPath::parse(&next).ok())
         .map(LocalPath::into_string);
-    // Set when the form was posted without JavaScript: the address a link went to, or the one
-    // that was refused.
-    let sent = read("sent");
+    // Set when the form was posted without JavaScript: the refusal, or else the address a link
+    // went to.
+    let error_in_address = ServerAction::<RequestSignIn>::new()
+        .value()
+        .get_untracked()
+        .and_then(Result::err);
+    let sent = read("sent").filter(|_| error_in_address.is_none());
     // Set by `/auth/verify` for a link that was unknown, used or too old.
     let expired = read("expired").is_some();
     let typed = read("email").or_else(|| sent.clone()).unwrap_or_default();
-    let action = ServerAction::<RequestSignIn>::new();
-    let (requested, set_requested) = signal(String::new());
-    Effect::new(move |_| {
-        if let Some(input) = action.input().get() {
-            set_requested.set(input.email.trim().to_owned());
-        }
-    });
-    let sent_to = move || match action.value().get() {
-        Some(Ok(())) => Some(requested.get()),
-        Some(Err(_)) => None,
-        None => sent.clone(),
-    };
-    let error = move || action.value().get().and_then(Result::err);
-    let pending = action.pending();
+    let error = error_in_address.map(|error| error_message(&error));
     let site = use_context::<SiteInfoResource>();
     let home = next.clone().unwrap_or_else(|| TRAVELLER_HOME.to_owned());
     view! {
@@ -69,6 +60,52 @@ pub fn SignInPage() -> impl IntoView {
                 })
             }}
         </Suspense>
+        <Suspense>
+            {move || {
+                let (next, typed, sent, error) = (next.clone(), typed.clone(), sent.clone(), error.clone());
+                Suspend::new(async move {
+                    let outbox = match site {
+                        Some(site) => site.await.is_ok_and(|info| info.outbox_mode),
+                        None => false,
+                    };
+                    let next = next.unwrap_or_default();
+                    view! { <SignInForm next typed sent error outbox/> }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// The form and its outcome: an island, so the answer comes in place. `sent` and `error` are the
+/// outcome of a post made without JavaScript; `outbox` says sign-in emails go to `/dev/outbox`.
+#[island]
+fn SignInForm(
+    next: String,
+    typed: String,
+    sent: Option<String>,
+    error: Option<String>,
+    outbox: bool,
+) -> impl IntoView {
+    let action = ServerAction::<RequestSignIn>::new();
+    // The action forgets its input once answered, so the address is kept here.
+    let (requested, set_requested) = signal(String::new());
+    Effect::new(move |_| {
+        if let Some(input) = action.input().get() {
+            set_requested.set(input.email.trim().to_owned());
+        }
+    });
+    let sent_to = move || match action.value().get() {
+        Some(Ok(())) => Some(requested.get()),
+        Some(Err(_)) => None,
+        None => sent.clone(),
+    };
+    let error = move || match action.value().get() {
+        Some(Err(error)) => Some(error_message(&error)),
+        Some(Ok(())) => None,
+        None => error.clone(),
+    };
+    let pending = action.pending();
+    view! {
         {move || sent_to().map(|email| view! {
             <div class="notice notice-ok" role="status">
                 <p>
@@ -78,22 +115,14 @@ pub fn SignInPage() -> impl IntoView {
                     "."
                 </p>
                 <p class="muted">"The link works once, for a short while. Not there? Check your spam folder, or send another link below."</p>
-                <Suspense>
-                    {move || Suspend::new(async move {
-                        let outbox = match site {
-                            Some(site) => site.await.is_ok_and(|info| info.outbox_mode),
-                            None => false,
-                        };
-                        outbox.then(|| view! {
-                            <p class="muted">"(development: open " <a href="/dev/outbox">"/dev/outbox"</a> ")"</p>
-                        })
-                    })}
-                </Suspense>
+                {outbox.then(|| view! {
+                    <p class="muted">"(development: open " <a href="/dev/outbox">"/dev/outbox"</a> ")"</p>
+                })}
             </div>
         })}
         <div class="form-card">
             <ActionForm action>
-                <input type="hidden" name="next" value=next.unwrap_or_default()/>
+                <input type="hidden" name="next" value=next/>
                 <label for="sign-in-email">"Your email"</label>
                 <input
                     id="sign-in-email"
@@ -106,8 +135,8 @@ pub fn SignInPage() -> impl IntoView {
                     aria-describedby="sign-in-hint"
                 />
                 <p id="sign-in-hint" class="muted">"Use the address you bought your eSIM with."</p>
-                {move || error().map(|error| view! {
-                    <p class="field-error" role="alert">{error_message(&error)}</p>
+                {move || error().map(|message| view! {
+                    <p class="field-error" role="alert">{message}</p>
                 })}
                 <button type="submit" disabled=move || pending.get()>
                     {move || if pending.get() { "Sending…" } else { "Email me a sign-in link" }}

@@ -23,15 +23,6 @@ pub fn TopUpPage() -> impl IntoView {
     let iccid = move || params.read().get("iccid").unwrap_or_default();
     let offers = Resource::new(iccid, top_up_offers);
     let buy = ServerAction::<StartTopUp>::new();
-    // With JavaScript the server function answers with the checkout's address.
-    Effect::new(move |_| {
-        if let Some(Ok(url)) = buy.value().get() {
-            #[cfg(feature = "hydrate")]
-            let _ = window().location().set_href(&url);
-            #[cfg(not(feature = "hydrate"))]
-            let _ = url;
-        }
-    });
     let cancelled = query.read_untracked().get("cancelled").is_some();
     view! {
         <Meta name="robots" content="noindex"/>

@@ -1,7 +1,7 @@
 //! `/order/{id}?token=…`: live progress from payment to eSIM, then everything needed to install it.
 //! A top-up order ends with the data added to the traveller's eSIM instead: nothing to install.
 
-use crate::api::orders::get_order;
+use crate::api::orders::{get_order, order_moment};
 use crate::components::install_guide::InstallGuide;
 use crate::components::load_error::LoadError;
 use crate::components::secret_address::SecretAddress;
@@ -12,8 +12,12 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-/// While an order is moving, the page checks again this often.
+/// Without JavaScript, a moving order's page reloads this often.
 const REFRESH_SECONDS: u64 = 2;
+/// With JavaScript, the page asks where the order is this often (a few bytes) and is shown again
+/// only when that changes.
+#[cfg(feature = "hydrate")]
+const WATCH_MILLIS: u64 = 500;
 
 #[component]
 pub fn OrderPage() -> impl IntoView {
@@ -27,36 +31,23 @@ pub fn OrderPage() -> impl IntoView {
         |(id, token, returned)| get_order(id, token, returned),
     );
 
-    // With JavaScript the page refreshes its data in place until the order settles.
-    #[cfg(feature = "hydrate")]
-    {
-        let handle = set_interval_with_handle(
-            move || {
-                let moving = order
-                    .get_untracked()
-                    .and_then(|r| r.ok())
-                    .flatten()
-                    .is_some_and(|o| in_progress(o.status));
-                if moving {
-                    order.refetch();
-                }
-            },
-            std::time::Duration::from_secs(REFRESH_SECONDS),
-        );
-        on_cleanup(move || {
-            if let Ok(handle) = handle {
-                handle.clear();
-            }
-        });
-    }
-
     view! {
         <SecretAddress/>
         <Meta name="robots" content="noindex"/>
         <Transition fallback=|| view! { <p class="loading">"Loading your order…"</p> }>
             {move || Suspend::new(async move {
                 match order.await {
-                    Ok(Some(order)) => view! { <OrderDetail order/> }.into_any(),
+                    Ok(Some(order)) => {
+                        let watch = in_progress(order.status).then(|| view! {
+                            <OrderWatch
+                                order_id=order.order_id.clone()
+                                token=token()
+                                returned=returned()
+                                seen=order.moment()
+                            />
+                        });
+                        view! { {watch} <OrderDetail order/> }.into_any()
+                    }
                     Ok(None) => view! { <NotFoundPage/> }.into_any(),
                     Err(_) => view! { <LoadError/> }.into_any(),
                 }
@@ -188,4 +179,34 @@ fn Progress(status: OrderStatus, steps: [&'static str; 3]) -> impl IntoView {
             }).collect_view()}
         </ol>
     })
+}
+
+/// While the order moves, asks where it is and shows the page again once that differs from
+/// `seen`, the moment the page was rendered at: an island with nothing to show.
+#[island]
+fn OrderWatch(order_id: String, token: String, returned: bool, seen: String) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = set_interval_with_handle(
+            move || {
+                let (order_id, token, seen) = (order_id.clone(), token.clone(), seen.clone());
+                leptos::task::spawn_local(async move {
+                    // A failed check (offline, say) is simply tried again at the next tick.
+                    if let Ok(Some(now)) = order_moment(order_id, token, returned).await {
+                        if now != seen {
+                            let _ = window().location().reload();
+                        }
+                    }
+                });
+            },
+            std::time::Duration::from_millis(WATCH_MILLIS),
+        );
+        on_cleanup(move || {
+            if let Ok(handle) = handle {
+                handle.clear();
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (order_id, token, returned, seen, order_moment);
 }
