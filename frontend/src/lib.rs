@@ -9,6 +9,9 @@ use app as _;
 
 #[wasm_bindgen]
 pub fn hydrate() {
+    // Panic messages in the console are for development; in release their formatting would
+    // only add to what every traveller downloads.
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_islands();
     // Says the page is live, so browser tests can tell a page whose islands run from server HTML.

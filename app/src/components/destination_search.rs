@@ -92,7 +92,9 @@ pub fn DestinationSearch(index: Vec<DestinationIndexEntry>, initial: String) -> 
                 }
             >
                 <ul id="search-results" class="search-results" aria-label="Matching destinations">
-                    <For each=move || results.get() key=|entry| entry.href.clone() let:entry>
+                    // At most eight rows, drawn again on each keystroke: a keyed list would
+                    // bring its diffing code into the WebAssembly for nothing.
+                    {move || results.get().into_iter().map(|entry| view! {
                         <li>
                             <a href=entry.href.clone()>
                                 <span class="flag" aria-hidden="true">{entry.flag.clone().unwrap_or_else(|| "🌐".into())}</span>
@@ -100,7 +102,7 @@ pub fn DestinationSearch(index: Vec<DestinationIndexEntry>, initial: String) -> 
                                 {entry.from_price.map(|p| view! { <span class="from">{format!("from {p}")}</span> })}
                             </a>
                         </li>
-                    </For>
+                    }).collect_view()}
                 </ul>
             </Show>
         </Show>

@@ -2,11 +2,12 @@
 //! one-time link that signs them in and opens `next`. Without JavaScript the form posts to the
 //! server function and the page comes back with the outcome, or with the error and what was typed.
 
-use crate::api::my_esim::{error_message, RequestSignIn};
+use crate::api::my_esim::{error_message, request_sign_in, RequestSignIn};
 use crate::components::account::current_traveller;
 use crate::components::page_meta::{PageMeta, SiteInfoResource};
 use domain::local_path::{LocalPath, TRAVELLER_HOME};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Meta;
 use leptos_router::hooks::use_query_map;
 
@@ -78,6 +79,8 @@ pub fn SignInPage() -> impl IntoView {
 
 /// The form and its outcome: an island, so the answer comes in place. `sent` and `error` are the
 /// outcome of a post made without JavaScript; `outbox` says sign-in emails go to `/dev/outbox`.
+/// It calls the server function itself rather than through `ActionForm`, which would bring the
+/// decoding of forms into the WebAssembly.
 #[island]
 fn SignInForm(
     next: String,
@@ -86,27 +89,36 @@ fn SignInForm(
     error: Option<String>,
     outbox: bool,
 ) -> impl IntoView {
-    let action = ServerAction::<RequestSignIn>::new();
-    // The action forgets its input once answered, so the address is kept here.
-    let (requested, set_requested) = signal(String::new());
-    Effect::new(move |_| {
-        if let Some(input) = action.input().get() {
-            set_requested.set(input.email.trim().to_owned());
-        }
-    });
-    let sent_to = move || match action.value().get() {
-        Some(Ok(())) => Some(requested.get()),
-        Some(Err(_)) => None,
-        None => sent.clone(),
+    let email_input = NodeRef::<leptos::html::Input>::new();
+    let (sent_to, set_sent_to) = signal(sent);
+    let (error, set_error) = signal(error);
+    let (pending, set_pending) = signal(false);
+    let target = next.clone();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        // Read the box itself: what was typed before the island woke is there, not in a signal.
+        let email = email_input
+            .get_untracked()
+            .map(|input| input.value().trim().to_owned())
+            .unwrap_or_default();
+        let next = Some(target.clone()).filter(|next| !next.is_empty());
+        set_pending.set(true);
+        leptos::task::spawn_local(async move {
+            match request_sign_in(email.clone(), next).await {
+                Ok(()) => {
+                    set_error.set(None);
+                    set_sent_to.set(Some(email));
+                }
+                Err(failure) => {
+                    set_sent_to.set(None);
+                    set_error.set(Some(error_message(&failure)));
+                }
+            }
+            set_pending.set(false);
+        });
     };
-    let error = move || match action.value().get() {
-        Some(Err(error)) => Some(error_message(&error)),
-        Some(Ok(())) => None,
-        None => error.clone(),
-    };
-    let pending = action.pending();
     view! {
-        {move || sent_to().map(|email| view! {
+        {move || sent_to.get().map(|email| view! {
             <div class="notice notice-ok" role="status">
                 <p>
                     <strong>"Check your inbox: "</strong>
@@ -121,10 +133,11 @@ fn SignInForm(
             </div>
         })}
         <div class="form-card">
-            <ActionForm action>
+            <form method="post" action=RequestSignIn::PATH on:submit=on_submit>
                 <input type="hidden" name="next" value=next/>
                 <label for="sign-in-email">"Your email"</label>
                 <input
+                    node_ref=email_input
                     id="sign-in-email"
                     name="email"
                     type="email"
@@ -135,13 +148,13 @@ fn SignInForm(
                     aria-describedby="sign-in-hint"
                 />
                 <p id="sign-in-hint" class="muted">"Use the address you bought your eSIM with."</p>
-                {move || error().map(|message| view! {
+                {move || error.get().map(|message| view! {
                     <p class="field-error" role="alert">{message}</p>
                 })}
                 <button type="submit" disabled=move || pending.get()>
                     {move || if pending.get() { "Sending…" } else { "Email me a sign-in link" }}
                 </button>
-            </ActionForm>
+            </form>
         </div>
     }
 }
