@@ -62,7 +62,7 @@ fn speed_rank(speed: &str) -> u8 {
 }
 
 /// How a list of plans is ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub enum PlanSort {
     #[default]
     Price,

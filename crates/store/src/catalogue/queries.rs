@@ -152,6 +152,24 @@ pub async fn country_page(
     slug: &str,
     sort: PlanSort,
 ) -> anyhow::Result<Option<CountryPage>> {
+    let page = db
+        .cache()
+        .country_pages
+        .get_or_load(
+            db.cache(),
+            (slug.to_owned(), sort),
+            load_country_page(db, slug, sort),
+        )
+        .await?;
+    Ok(page.map(|page| page.as_ref().clone()))
+}
+
+/// The country page as the database has it.
+async fn load_country_page(
+    db: &Db,
+    slug: &str,
+    sort: PlanSort,
+) -> anyhow::Result<Option<CountryPage>> {
     let Some(code) = sqlx::query("SELECT code FROM countries WHERE slug = $1")
         .bind(slug)
         .fetch_optional(db.pool())
@@ -208,6 +226,24 @@ pub async fn region_page(
     slug: &str,
     sort: PlanSort,
 ) -> anyhow::Result<Option<RegionDetail>> {
+    let page = db
+        .cache()
+        .region_pages
+        .get_or_load(
+            db.cache(),
+            (slug.to_owned(), sort),
+            load_region_page(db, slug, sort),
+        )
+        .await?;
+    Ok(page.map(|page| page.as_ref().clone()))
+}
+
+/// The region page as the database has it.
+async fn load_region_page(
+    db: &Db,
+    slug: &str,
+    sort: PlanSort,
+) -> anyhow::Result<Option<RegionDetail>> {
     let Some(summary) = regions(db).await?.into_iter().find(|r| r.slug == slug) else {
         return Ok(None);
     };
@@ -243,6 +279,16 @@ pub async fn region_page(
 
 /// `/plan/{id}`: one plan with its full coverage.
 pub async fn plan_detail(db: &Db, id: &str) -> anyhow::Result<Option<PlanDetail>> {
+    let page = db
+        .cache()
+        .plans
+        .get_or_load(db.cache(), id.to_owned(), load_plan_detail(db, id))
+        .await?;
+    Ok(page.map(|page| page.as_ref().clone()))
+}
+
+/// The plan as the database has it.
+async fn load_plan_detail(db: &Db, id: &str) -> anyhow::Result<Option<PlanDetail>> {
     let sql = format!(
         "SELECT {PLAN_COLUMNS} FROM plans p {PLAN_JOINS} WHERE p.listed = TRUE AND (p.id = $1 OR p.offer_key = (SELECT o.offer_key FROM plans o WHERE o.id = $1))
          ORDER BY CASE WHEN p.id = $1 THEN 0 ELSE 1 END LIMIT 1"
