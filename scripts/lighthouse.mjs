@@ -11,6 +11,7 @@
 
 import { execFile } from "node:child_process";
 import { mkdir, readFile } from "node:fs/promises";
+import { cpus, loadavg } from "node:os";
 import { promisify } from "node:util";
 import { esimPage, japanPlanId, readyOrder, routeJapanToEsimfx, signIn } from "./lib/shop.mjs";
 
@@ -22,6 +23,7 @@ if (!base) {
 const lighthouse = new URL("./tools/lighthouse/node_modules/.bin/lighthouse", import.meta.url).pathname;
 const reports = new URL("../target/lighthouse/", import.meta.url).pathname;
 await mkdir(reports, { recursive: true });
+const loadAtStart = loadavg()[0].toFixed(2);
 
 await routeJapanToEsimfx(base);
 const planId = await japanPlanId(base);
@@ -47,7 +49,7 @@ const metrics = [
   ["CLS", "cumulative-layout-shift", (v) => v.toFixed(3)],
   ["FCP ms", "first-contentful-paint", (v) => v.toFixed(0)],
   ["SI ms", "speed-index", (v) => v.toFixed(0)],
-  ["bytes", "total-byte-weight", (v) => v.toFixed(0)],
+  ["transfer", "total-byte-weight", (v) => v.toFixed(0)],
 ];
 
 // One Lighthouse run varies (its simulated load can put LCP before or after the wasm arrives),
@@ -97,10 +99,12 @@ function where(details) {
 }
 
 const lhr0 = pages[0].report;
-console.log(`Lighthouse ${lhr0.lighthouseVersion}, ${lhr0.configSettings.formFactor} preset, ${lhr0.environment?.hostUserAgent?.match(/Chrome\/[\d.]+/)?.[0] ?? "Chromium"}, ${base}`);
+const chrome = lhr0.environment?.hostUserAgent?.match(/Chrome\/[\d.]+/)?.[0] ?? "Chromium";
+console.log(`Lighthouse ${lhr0.lighthouseVersion}, ${lhr0.configSettings.formFactor} preset, ${chrome}, ${base}`);
+console.log(`${cpus().length} cores, load average ${loadAtStart} at start`);
 console.log();
 const header = ["page", "perf", "a11y", "best-pr", "seo", ...metrics.map(([label]) => label)];
-const widths = [8, 5, 5, 8, 4, 7, 7, 6, 7, 7, 8];
+const widths = [8, 5, 5, 8, 4, 7, 7, 6, 7, 7, 9];
 const line = (cells) => console.log(cells.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join(" "));
 line(header);
 for (const { name, report } of pages) {
